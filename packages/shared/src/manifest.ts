@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** One web variant the transform function wrote. */
+export const VariantEntry = z.object({
+  name: z.string().min(1),
+  format: z.enum(["webp", "jpeg", "avif", "gif"]),
+  key: z.string().min(1),
+  contentType: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+});
+export type VariantEntry = z.infer<typeof VariantEntry>;
+
+/** `variants/<imageId>/manifest.json`: written last, so its presence means every variant is in place. */
+export const VariantManifest = z.object({
+  version: z.literal(1),
+  imageId: z.string().min(1),
+  sourceKey: z.string().min(1),
+  sourceEtag: z.string().min(1),
+  sourceFormat: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  animated: z.boolean(),
+  variants: z.array(VariantEntry),
+  createdAt: z.iso.datetime(),
+});
+export type VariantManifest = z.infer<typeof VariantManifest>;
+
+/** Why an image can never be transformed. Retrying would not help, so these are never thrown. */
+export const QuarantineReason = z.enum([
+  "empty",
+  "too-large",
+  "too-many-pixels",
+  "unsupported-type",
+  "corrupt",
+]);
+export type QuarantineReason = z.infer<typeof QuarantineReason>;
+
+/** `quarantine/<imageId>.json`: the original stays untouched; this says why it has no variants. */
+export const QuarantineMarker = z.object({
+  version: z.literal(1),
+  imageId: z.string().min(1),
+  sourceKey: z.string().min(1),
+  sourceEtag: z.string(),
+  reason: QuarantineReason,
+  detail: z.string(),
+  quarantinedAt: z.iso.datetime(),
+});
+export type QuarantineMarker = z.infer<typeof QuarantineMarker>;

@@ -1,0 +1,1 @@
+export { compareKeys, createMemoryObjectStore, type MemoryObjectStore } from "./memory-object-store.js";
