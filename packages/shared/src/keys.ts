@@ -25,7 +25,8 @@ export const IMAGE_TYPES = {
 export type ImageContentType = keyof typeof IMAGE_TYPES;
 export type ImageExtension = (typeof IMAGE_TYPES)[ImageContentType];
 
-export const isImageContentType = (value: string): value is ImageContentType => Object.hasOwn(IMAGE_TYPES, value);
+export const isImageContentType = (value: string): value is ImageContentType =>
+  Object.hasOwn(IMAGE_TYPES, value);
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -75,7 +76,10 @@ export const cleanupReportKeyOf = (date: IsoDate): string => `${PREFIXES.reports
 export const dailyReportKeyOf = (date: IsoDate): string => `${PREFIXES.reports}daily/${date}.json`;
 
 /** Every key a function may write for one original. Used by tests to prove outputs never re-trigger. */
-export const derivedKeysOf = (imageId: string, variantFiles: readonly string[] = ["thumb.webp"]): string[] => [
+export const derivedKeysOf = (
+  imageId: string,
+  variantFiles: readonly string[] = ["thumb.webp"],
+): string[] => [
   manifestKeyOf(imageId),
   quarantineKeyOf(imageId),
   ...variantFiles.map((file) => `${variantsPrefixOf(imageId)}${file}`),

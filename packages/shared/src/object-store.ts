@@ -26,8 +26,11 @@ export interface PutOptions {
 
 export interface ListPage {
   objects: ListedObject[];
-  /** Present when more keys follow; pass it back as `continuationToken`. */
-  nextToken?: string;
+  /**
+   * Present when more keys follow: the last key of this page, to pass back as `startAfter`. Paging by key
+   * (not by opaque continuation token) is what makes a listing resumable from a checkpoint.
+   */
+  nextStartAfter?: string;
 }
 
 export interface DeleteResult {
@@ -45,10 +48,7 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectHead | undefined>;
   put(key: string, body: Buffer | string, options: PutOptions): Promise<{ etag: string }>;
   /** One page of keys under `prefix`, in key order (S3's UTF-8 binary order). */
-  listPage(
-    prefix: string,
-    options?: { startAfter?: string; continuationToken?: string; maxKeys?: number },
-  ): Promise<ListPage>;
+  listPage(prefix: string, options?: { startAfter?: string; maxKeys?: number }): Promise<ListPage>;
   /** Deletes up to 1,000 keys in one request. */
   deleteMany(keys: readonly string[]): Promise<DeleteResult>;
 }

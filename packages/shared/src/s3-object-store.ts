@@ -69,27 +69,23 @@ export const createS3ObjectStore = (client: S3Client, bucket: string): ObjectSto
         Bucket: bucket,
         Prefix: prefix,
         MaxKeys: options.maxKeys ?? S3_BATCH_LIMIT,
-        ...(options.continuationToken
-          ? { ContinuationToken: options.continuationToken }
-          : options.startAfter
-            ? { StartAfter: options.startAfter }
-            : {}),
+        ...(options.startAfter ? { StartAfter: options.startAfter } : {}),
       }),
     );
-    return {
-      objects: (out.Contents ?? []).map((o) => ({
-        key: o.Key ?? "",
-        size: o.Size ?? 0,
-        etag: o.ETag ?? "",
-        lastModified: o.LastModified ?? new Date(0),
-      })),
-      ...(out.IsTruncated && out.NextContinuationToken ? { nextToken: out.NextContinuationToken } : {}),
-    };
+    const objects = (out.Contents ?? []).map((o) => ({
+      key: o.Key ?? "",
+      size: o.Size ?? 0,
+      etag: o.ETag ?? "",
+      lastModified: o.LastModified ?? new Date(0),
+    }));
+    const last = objects.at(-1)?.key;
+    return { objects, ...(out.IsTruncated && last !== undefined ? { nextStartAfter: last } : {}) };
   },
 
   async deleteMany(keys) {
     if (keys.length === 0) return { deleted: [], errors: [] };
-    if (keys.length > S3_BATCH_LIMIT) throw new Error(`deleteMany takes at most ${S3_BATCH_LIMIT} keys, got ${keys.length}`);
+    if (keys.length > S3_BATCH_LIMIT)
+      throw new Error(`deleteMany takes at most ${S3_BATCH_LIMIT} keys, got ${keys.length}`);
     const out = await client.send(
       new DeleteObjectsCommand({
         Bucket: bucket,

@@ -45,11 +45,15 @@ describe("key layout", () => {
 
   it("never derives a key that would fire the upload trigger, for any original key", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 60, unit: "grapheme" }), fc.string({ maxLength: 10 }), (name, file) => {
-        const imageId = imageIdOfKey(`${PREFIXES.uploads}${name}`);
-        if (imageId === undefined) return;
-        for (const key of derivedKeysOf(imageId, [`${file}.webp`])) expect(isTriggerKey(key)).toBe(false);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 60, unit: "grapheme" }),
+        fc.string({ maxLength: 10 }),
+        (name, file) => {
+          const imageId = imageIdOfKey(`${PREFIXES.uploads}${name}`);
+          if (imageId === undefined) return;
+          for (const key of derivedKeysOf(imageId, [`${file}.webp`])) expect(isTriggerKey(key)).toBe(false);
+        },
+      ),
     );
   });
 

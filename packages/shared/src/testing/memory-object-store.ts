@@ -55,7 +55,7 @@ export const createMemoryObjectStore = (now: () => Date = () => new Date()): Mem
     async listPage(prefix, options = {}) {
       calls.listPage++;
       const maxKeys = Math.min(options.maxKeys ?? S3_BATCH_LIMIT, S3_BATCH_LIMIT);
-      const after = options.continuationToken ?? options.startAfter;
+      const after = options.startAfter;
       const keys = [...objects.keys()]
         .filter((k) => k.startsWith(prefix) && (after === undefined || compareKeys(k, after) > 0))
         .sort(compareKeys);
@@ -66,7 +66,7 @@ export const createMemoryObjectStore = (now: () => Date = () => new Date()): Mem
           const o = objects.get(key)!;
           return { key, size: o.size, etag: o.etag, lastModified: o.lastModified };
         }),
-        ...(keys.length > maxKeys && last !== undefined ? { nextToken: last } : {}),
+        ...(keys.length > maxKeys && last !== undefined ? { nextStartAfter: last } : {}),
       };
     },
     async deleteMany(keys) {
