@@ -1,0 +1,56 @@
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { ClientConfig } from "pg";
+import { z } from "zod";
+
+/**
+ * How a function finds the database. Locally a full DATABASE_URL; in the cloud the RDS endpoint plus the ARN
+ * of the RDS-managed master secret, so no password is ever in the function's configuration or in Pulumi state.
+ */
+export const DatabaseEnv = z
+  .object({
+    DATABASE_URL: z.string().url().optional(),
+    DATABASE_HOST: z.string().min(1).optional(),
+    DATABASE_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
+    DATABASE_NAME: z.string().min(1).default("lab"),
+    DATABASE_SECRET_ARN: z.string().min(1).optional(),
+    /** With DATABASE_HOST: RDS enforces TLS when rds.force_ssl is on (the default for PostgreSQL 15+). */
+    DATABASE_SSL: z.enum(["require", "disable"]).default("require"),
+  })
+  .refine((env) => env.DATABASE_URL !== undefined || (env.DATABASE_HOST && env.DATABASE_SECRET_ARN), {
+    message: "set DATABASE_URL, or DATABASE_HOST together with DATABASE_SECRET_ARN",
+    path: ["DATABASE_URL"],
+  });
+export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
+
+const RdsSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+export type SecretReader = (secretArn: string) => Promise<string>;
+
+/** Reads a secret string from Secrets Manager (the function's role may read only its own secret). */
+export const secretsManagerReader =
+  (client = new SecretsManagerClient({})): SecretReader =>
+  async (secretArn) => {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    if (!out.SecretString) throw new Error(`secret ${secretArn} has no SecretString`);
+    return out.SecretString;
+  };
+
+/** Builds a pg connection config; called once per cold start, lazily on first use (never at import). */
+export const resolveConnectionConfig = async (
+  env: DatabaseEnv,
+  readSecret: SecretReader = secretsManagerReader(),
+): Promise<ClientConfig> => {
+  // A URL carries its own sslmode. For RDS, certificates are verified against the RDS CA bundle that the
+  // Pulumi program points NODE_EXTRA_CA_CERTS at (/var/runtime/ca-cert.pem on Lambda's Node.js runtimes).
+  if (env.DATABASE_URL) return { connectionString: env.DATABASE_URL };
+  const parsed = RdsSecret.safeParse(JSON.parse(await readSecret(env.DATABASE_SECRET_ARN ?? "")));
+  if (!parsed.success) throw new Error("the database secret is not an RDS secret with username and password");
+  return {
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    database: env.DATABASE_NAME,
+    user: parsed.data.username,
+    password: parsed.data.password,
+    ssl: env.DATABASE_SSL === "require",
+  };
+};
