@@ -1,0 +1,84 @@
+import { copyFile, cp, mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { bundleFunction } from "./bundle.js";
+import { writeDeterministicZip } from "./deterministic-zip.js";
+import { type Arch, type FunctionPackage, readFunctionPackage } from "./lambda-config.js";
+import { locatePackageDir } from "./locate.js";
+import { copyNativeModules } from "./native-modules.js";
+import { ArtifactError, type VerifyReport, verifyArtifact } from "./verify.js";
+
+export interface ArtifactResult {
+  id: string;
+  arch: Arch;
+  dir: string;
+  zipPath: string;
+  sha256: string;
+  zippedBytes: number;
+  unzippedBytes: number;
+  bundleBytes: number;
+  verify: VerifyReport;
+}
+
+/** `dist/<arch>/` holds the artifact's files (index.mjs at its root) and `dist/<arch>.zip` the zip of them. */
+export const artifactPaths = (packageDir: string, arch: Arch) => ({
+  dir: join(packageDir, "dist", arch),
+  zipPath: join(packageDir, "dist", `${arch}.zip`),
+});
+
+/**
+ * Builds a function package for each architecture: bundle once, then per architecture copy the native modules
+ * built for it, write a deterministic zip and verify it. The probe import runs only for this machine's
+ * architecture (the other one's native code cannot load here); its static checks run for both.
+ */
+export const buildFunction = async (
+  packageDir: string,
+  archs: readonly Arch[],
+): Promise<ArtifactResult[]> => {
+  const pkg = await readFunctionPackage(packageDir);
+  const staging = join(packageDir, "dist", ".bundle");
+  await rm(join(packageDir, "dist"), { recursive: true, force: true });
+  const bundle = await bundleFunction(
+    join(packageDir, pkg.lambda.entry),
+    join(staging, "index.mjs"),
+    pkg.lambda.nativeModules,
+  );
+  const results: ArtifactResult[] = [];
+  for (const arch of archs) results.push(await assemble(pkg, arch, staging, bundle.bytes));
+  await rm(staging, { recursive: true, force: true });
+  return results;
+};
+
+const assemble = async (
+  pkg: FunctionPackage,
+  arch: Arch,
+  staging: string,
+  bundleBytes: number,
+): Promise<ArtifactResult> => {
+  const { dir, zipPath } = artifactPaths(pkg.dir, arch);
+  await mkdir(dir, { recursive: true });
+  for (const file of ["index.mjs", "index.mjs.map"]) await copyFile(join(staging, file), join(dir, file));
+  await copyNativeModules(pkg.dir, pkg.lambda.nativeModules, arch, join(dir, "node_modules"));
+  for (const [folder, spec] of Object.entries(pkg.lambda.assets)) {
+    const source = await locatePackageDir(spec, pkg.dir);
+    await cp(source, join(dir, folder), { recursive: true, dereference: true });
+  }
+  const sha256 = await writeDeterministicZip(dir, zipPath);
+  const verify = await verifyArtifact(zipPath, {
+    handler: pkg.lambda.handler,
+    arch,
+    probe: arch === process.arch,
+    env: pkg.lambda.verifyEnv,
+  });
+  if (!verify.ok) throw new ArtifactError(verify);
+  return {
+    id: pkg.id,
+    arch,
+    dir,
+    zipPath,
+    sha256,
+    zippedBytes: (await stat(zipPath)).size,
+    unzippedBytes: verify.unzippedBytes,
+    bundleBytes,
+    verify,
+  };
+};
