@@ -100,7 +100,7 @@ describe("artifact builder", () => {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(
       join(work, "plain-fn", "src", "helper.ts"),
-      "export const helper = (name: string) => \"hi, \" + name;\n",
+      'export const helper = (name: string) => "hi, " + name;\n',
     );
     const after = await buildFunction(join(work, "plain-fn"), ["x64"]);
     expect(after[0]?.sha256).not.toBe(before[0]?.sha256);
