@@ -30,6 +30,7 @@ describe("GitHub workflows", () => {
 
   it("proves the linter finds real mistakes", async () => {
     const lint = await createLinter();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JavaScript template
     const broken =
       "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
     expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
