@@ -24,7 +24,9 @@ export const parseEnv = <S extends z.ZodType>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.length > 0 ? issue.path.map(String).join(".") : "(environment)";
-    const missing = issue.path.length > 0 && source[String(issue.path[0])] === undefined;
+    // A missing required variable reads better as "is not set" than as zod's type message; a refinement
+    // (e.g. "set A, or B with C") keeps its own message.
+    const missing = issue.code === "invalid_type" && issue.path.length > 0 && source[String(issue.path[0])] === undefined;
     return `${variable}: ${missing ? "is not set" : issue.message}`;
   });
   throw new EnvError(functionId, problems);

@@ -16,6 +16,13 @@ describe("parseEnv", () => {
     expect(act).not.toThrow(/secret/);
   });
 
+  it("keeps a refinement's own message for a variable that is not set", () => {
+    const Either = z
+      .object({ URL: z.string().optional(), HOST: z.string().optional() })
+      .refine((e) => e.URL || e.HOST, { message: "set URL, or HOST", path: ["URL"] });
+    expect(() => parseEnv("fn", Either, {})).toThrow("fn: invalid environment: URL: set URL, or HOST");
+  });
+
   it("splits list variables", () => {
     expect(splitList(" a, b,,c ")).toEqual(["a", "b", "c"]);
   });
