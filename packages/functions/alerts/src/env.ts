@@ -1,0 +1,47 @@
+import { parseEnv } from "@lambda-lab/shared";
+import { z } from "zod";
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const WebhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * The webhook is a secret: the cloud passes the name of an SSM SecureString (read once per cold start),
+ * the local lab passes its sink's URL directly. Exactly one of the two must be set.
+ */
+export const AlertsEnv = z
+  .object({
+    SLACK_WEBHOOK_URL: WebhookUrl.optional(),
+    SLACK_WEBHOOK_PARAMETER: z.string().min(1).optional(),
+    /** Provided by Lambda; console links fall back to it when the event carries no ARN. */
+    AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region code such as eu-west-1"),
+    /** A normalised slow query seen again within this window is counted, not re-posted. 0 disables. */
+    DEDUP_WINDOW_SECONDS: int(0, 86_400, 300),
+    /** Normalised statements are cut to this length in Slack (Slack sections hold 3,000 characters). */
+    STATEMENT_MAX_CHARS: int(40, 2_500, 500),
+    SLACK_MAX_ATTEMPTS: int(1, 10, 4),
+    /** Slack accepts about one message per second per webhook. */
+    SLACK_MIN_INTERVAL_MS: int(0, 60_000, 1_000),
+  })
+  .superRefine((env, ctx) => {
+    const set = [env.SLACK_WEBHOOK_URL, env.SLACK_WEBHOOK_PARAMETER].filter((v) => v !== undefined).length;
+    if (set !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `set exactly one of SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER (${set === 0 ? "neither" : "both"} set)`,
+      });
+    }
+  })
+  .transform(({ SLACK_WEBHOOK_URL, SLACK_WEBHOOK_PARAMETER, ...rest }) => ({
+    ...rest,
+    webhook:
+      SLACK_WEBHOOK_URL !== undefined
+        ? ({ source: "url", url: SLACK_WEBHOOK_URL } as const)
+        : ({ source: "parameter", name: SLACK_WEBHOOK_PARAMETER ?? "" } as const),
+  }));
+export type AlertsEnv = z.infer<typeof AlertsEnv>;
+
+/** Validated once per cold start; a bad deployment fails loudly at init, not on the 1000th event. */
+export const loadEnv = (source: Record<string, string | undefined> = process.env): AlertsEnv =>
+  parseEnv("alerts", AlertsEnv, source);

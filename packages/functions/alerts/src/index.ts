@@ -1,0 +1,36 @@
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { createLogger } from "@lambda-lab/shared";
+import type { Context } from "aws-lambda";
+import { loadEnv } from "./env.js";
+import { configFromEnv, makeHandler } from "./handler.js";
+import { createRepeatWindow } from "./repeat-window.js";
+import { createSlackWebhook } from "./slack/webhook.js";
+import { ssmWebhookUrl, staticWebhookUrl } from "./webhook-url.js";
+
+const env = loadEnv();
+const logger = createLogger("alerts");
+// No I/O here: the SSM read happens on the first message and is cached for the container's life.
+const webhookUrl =
+  env.webhook.source === "url"
+    ? staticWebhookUrl(env.webhook.url)
+    : ssmWebhookUrl(new SSMClient({}), env.webhook.name);
+
+const handle = makeHandler(
+  {
+    slack: createSlackWebhook({
+      url: webhookUrl,
+      maxAttempts: env.SLACK_MAX_ATTEMPTS,
+      minIntervalMs: env.SLACK_MIN_INTERVAL_MS,
+      log: logger,
+    }),
+    repeats: createRepeatWindow(env.DEDUP_WINDOW_SECONDS * 1000),
+    log: logger,
+    now: Date.now,
+  },
+  configFromEnv(env),
+);
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  return handle(event, context);
+};
