@@ -45,7 +45,16 @@ for (const id of (await readdir(functionsDir)).sort()) {
     ]);
 }
 
-const header = ["function", "arch", "build s (both archs)", "unminified KiB (baseline)", "bundle KiB", "zip KiB", "unzipped KiB", "same sha256 on rebuild"];
+const header = [
+  "function",
+  "arch",
+  "build s (both archs)",
+  "unminified KiB (baseline)",
+  "bundle KiB",
+  "zip KiB",
+  "unzipped KiB",
+  "same sha256 on rebuild",
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ");
 console.log(line(header));

@@ -66,7 +66,8 @@ const assemble = async (
   const verify = await verifyArtifact(zipPath, {
     handler: pkg.lambda.handler,
     arch,
-    probe: arch === process.arch,
+    // Native code for another CPU cannot load here; pure JavaScript can, whatever the target.
+    probe: arch === process.arch || pkg.lambda.nativeModules.length === 0,
     env: pkg.lambda.verifyEnv,
   });
   if (!verify.ok) throw new ArtifactError(verify);

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Lambda's CPU names and the ones Node and npm use. */
 export const ARCHITECTURES = { x64: "x86_64", arm64: "arm64" } as const;

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ClientConfig } from "pg";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * How a function finds the database. Locally a full DATABASE_URL; in the cloud the RDS endpoint plus the ARN

@@ -26,7 +26,8 @@ export const parseEnv = <S extends z.ZodType>(
     const variable = issue.path.length > 0 ? issue.path.map(String).join(".") : "(environment)";
     // A missing required variable reads better as "is not set" than as zod's type message; a refinement
     // (e.g. "set A, or B with C") keeps its own message.
-    const missing = issue.code === "invalid_type" && issue.path.length > 0 && source[String(issue.path[0])] === undefined;
+    const missing =
+      issue.code === "invalid_type" && issue.path.length > 0 && source[String(issue.path[0])] === undefined;
     return `${variable}: ${missing ? "is not set" : issue.message}`;
   });
   throw new EnvError(functionId, problems);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One web variant the transform function wrote. */
 export const VariantEntry = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { EnvError, parseEnv, splitList } from "../src/env.js";
 
 const Schema = z.object({ BUCKET_NAME: z.string().min(1), MAX: z.coerce.number().int().positive() });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const AlarmState = z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]);
 export type AlarmState = z.infer<typeof AlarmState>;

@@ -1,5 +1,5 @@
 import { parseEnv } from "@lambda-lab/shared";
-import { z } from "zod";
+import * as z from "zod";
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The record Lambda sends to an on-failure destination after an asynchronous invocation gives up

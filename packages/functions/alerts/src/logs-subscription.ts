@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The JSON inside `awslogs.data`, per the CloudWatch Logs subscription-filter documentation. */
 export const LogsSubscriptionPayload = z.object({

@@ -1,6 +1,6 @@
 import { DatabaseEnv } from "@lambda-lab/db";
 import { parseEnv } from "@lambda-lab/shared";
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalTimeZone } from "./calendar.js";
 
 export const DEFAULT_TIME_ZONE = "Asia/Seoul";

@@ -1,5 +1,5 @@
 import type { IsoDate } from "@lambda-lab/shared";
-import { z } from "zod";
+import * as z from "zod";
 import { addDays, localDateOf, parseIsoDate } from "./calendar.js";
 
 /** A payload daily-stats cannot act on. Never retried into success, so the message says what to fix. */

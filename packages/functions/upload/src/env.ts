@@ -1,0 +1,115 @@
+import {
+  IMAGE_TYPES,
+  type ImageContentType,
+  isImageContentType,
+  parseEnv,
+  splitList,
+} from "@lambda-lab/shared";
+// A namespace import lets esbuild drop the parts of zod we never call (`import { z }` keeps all of it).
+import * as z from "zod";
+
+const MiB = 1024 * 1024;
+/** S3 rejects a POST upload larger than 5 GiB, so a larger cap could never be honoured. */
+const S3_POST_LIMIT_BYTES = 5 * 1024 * MiB;
+/** The issue caps the form's lifetime at five minutes: a leaked form is useless soon after. */
+const MAX_TTL_SECONDS = 300;
+const MIN_SECRET_LENGTH = 32;
+
+/** Deployment tools often write an unset variable as "": treat that as unset, so defaults apply. */
+const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+
+const contentTypeList = z.string().transform((value, ctx): ImageContentType[] => {
+  const entries = splitList(value.toLowerCase());
+  const unknown = entries.filter((entry) => !isImageContentType(entry));
+  if (unknown.length > 0 || entries.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${unknown.length > 0 ? `unsupported ${unknown.join(", ")}; ` : "empty list; "}use a comma-separated subset of ${Object.keys(IMAGE_TYPES).join(", ")}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(entries)] as ImageContentType[];
+});
+
+const origin = z.string().refine(
+  (value) => {
+    if (value === "*") return true;
+    try {
+      return new URL(value).origin === value;
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'each entry must be "*" or an origin such as https://app.example.com (no path, no trailing slash)',
+  },
+);
+const originList = z
+  .string()
+  .transform((value) => splitList(value))
+  .pipe(z.array(origin));
+
+export const UploadEnv = z
+  .object({
+    BUCKET_NAME: z.string().min(1),
+    /** The local lab's S3 server. Unset in AWS, where the bucket's regional virtual-hosted URL is used. */
+    S3_ENDPOINT: optional(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:4569" })
+        .transform((value) => value.replace(/\/+$/, "")),
+    ),
+    AWS_REGION: z.preprocess(unsetIfEmpty, z.string().min(1).default("us-east-1")),
+    AWS_ACCESS_KEY_ID: z.string().min(1),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1),
+    /** Set by Lambda for role credentials; a POST form signed with them must carry it as a field. */
+    AWS_SESSION_TOKEN: optional(z.string().min(1)),
+    ALLOWED_CONTENT_TYPES: z.preprocess(
+      unsetIfEmpty,
+      contentTypeList.default(Object.keys(IMAGE_TYPES) as ImageContentType[]),
+    ),
+    MAX_UPLOAD_BYTES: z.preprocess(
+      unsetIfEmpty,
+      z.coerce
+        .number({ error: "must be a whole number of bytes" })
+        .int()
+        .min(1)
+        .max(S3_POST_LIMIT_BYTES, {
+          error: "must be at most 5 GiB, the largest object a POST upload can create",
+        })
+        .default(20 * MiB),
+    ),
+    UPLOAD_URL_TTL_SECONDS: z.preprocess(
+      unsetIfEmpty,
+      z.coerce
+        .number({ error: "must be a whole number of seconds" })
+        .int()
+        .min(1, { error: `must be between 1 and ${MAX_TTL_SECONDS} seconds` })
+        .max(MAX_TTL_SECONDS, { error: `must be between 1 and ${MAX_TTL_SECONDS} seconds` })
+        .default(MAX_TTL_SECONDS),
+    ),
+    AUTH_MODE: z.preprocess(unsetIfEmpty, z.enum(["none", "token"]).default("none")),
+    AUTH_TOKEN_SECRET: optional(z.string()),
+    CORS_ALLOWED_ORIGINS: z.preprocess(unsetIfEmpty, originList.default([])),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE !== "token") return;
+    if (env.AUTH_TOKEN_SECRET === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_TOKEN_SECRET"],
+        message: `is required when AUTH_MODE=token (at least ${MIN_SECRET_LENGTH} characters)`,
+      });
+    else if (env.AUTH_TOKEN_SECRET.length < MIN_SECRET_LENGTH)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_TOKEN_SECRET"],
+        message: `must be at least ${MIN_SECRET_LENGTH} characters when AUTH_MODE=token`,
+      });
+  });
+export type UploadEnv = z.infer<typeof UploadEnv>;
+
+/** Validated once per cold start: a bad deployment fails at init with a message naming the variable. */
+export const loadEnv = (source: Record<string, string | undefined> = process.env): UploadEnv =>
+  parseEnv("upload", UploadEnv, source);

@@ -1,0 +1,97 @@
+import { EnvError } from "@lambda-lab/shared";
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "../../src/env.js";
+
+const BASE = {
+  BUCKET_NAME: "lab-images",
+  AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+  AWS_SECRET_ACCESS_KEY: "secret",
+};
+const SECRET = "a-token-secret-that-is-32-chars!!";
+
+const problemsOf = (source: Record<string, string | undefined>): string => {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.message;
+    throw error;
+  }
+  throw new Error("expected loadEnv to fail");
+};
+
+describe("loadEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = loadEnv(BASE);
+
+    expect(env).toEqual({
+      ...BASE,
+      AWS_REGION: "us-east-1",
+      ALLOWED_CONTENT_TYPES: ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"],
+      MAX_UPLOAD_BYTES: 20 * 1024 * 1024,
+      UPLOAD_URL_TTL_SECONDS: 300,
+      AUTH_MODE: "none",
+      CORS_ALLOWED_ORIGINS: [],
+    });
+  });
+
+  it("reads every variable when set", () => {
+    const env = loadEnv({
+      ...BASE,
+      S3_ENDPOINT: "http://127.0.0.1:4569/",
+      AWS_REGION: "eu-west-1",
+      AWS_SESSION_TOKEN: "session",
+      ALLOWED_CONTENT_TYPES: " image/PNG , image/webp,image/png",
+      MAX_UPLOAD_BYTES: "1048576",
+      UPLOAD_URL_TTL_SECONDS: "60",
+      AUTH_MODE: "token",
+      AUTH_TOKEN_SECRET: SECRET,
+      CORS_ALLOWED_ORIGINS: "https://app.example.com, http://localhost:5173",
+    });
+
+    expect(env).toMatchObject({
+      S3_ENDPOINT: "http://127.0.0.1:4569",
+      AWS_REGION: "eu-west-1",
+      AWS_SESSION_TOKEN: "session",
+      ALLOWED_CONTENT_TYPES: ["image/png", "image/webp"],
+      MAX_UPLOAD_BYTES: 1_048_576,
+      UPLOAD_URL_TTL_SECONDS: 60,
+      AUTH_MODE: "token",
+      AUTH_TOKEN_SECRET: SECRET,
+      CORS_ALLOWED_ORIGINS: ["https://app.example.com", "http://localhost:5173"],
+    });
+  });
+
+  it("treats empty strings as unset, so defaults apply", () => {
+    const env = loadEnv({ ...BASE, S3_ENDPOINT: "", MAX_UPLOAD_BYTES: "", CORS_ALLOWED_ORIGINS: "" });
+
+    expect(env.S3_ENDPOINT).toBeUndefined();
+    expect(env.MAX_UPLOAD_BYTES).toBe(20 * 1024 * 1024);
+    expect(env.CORS_ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it.each([
+    [{ BUCKET_NAME: undefined }, "BUCKET_NAME: is not set"],
+    [{ AWS_SECRET_ACCESS_KEY: undefined }, "AWS_SECRET_ACCESS_KEY: is not set"],
+    [{ S3_ENDPOINT: "localhost:4569" }, "S3_ENDPOINT"],
+    [{ ALLOWED_CONTENT_TYPES: "image/jpeg,image/heic" }, "ALLOWED_CONTENT_TYPES: unsupported image/heic"],
+    [{ MAX_UPLOAD_BYTES: "0" }, "MAX_UPLOAD_BYTES"],
+    [{ MAX_UPLOAD_BYTES: "lots" }, "MAX_UPLOAD_BYTES"],
+    [{ UPLOAD_URL_TTL_SECONDS: "301" }, "UPLOAD_URL_TTL_SECONDS"],
+    [{ UPLOAD_URL_TTL_SECONDS: "0" }, "UPLOAD_URL_TTL_SECONDS"],
+    [{ AUTH_MODE: "oauth" }, "AUTH_MODE"],
+    [{ AUTH_MODE: "token" }, "AUTH_TOKEN_SECRET: is required when AUTH_MODE=token"],
+    [
+      { AUTH_MODE: "token", AUTH_TOKEN_SECRET: "too-short" },
+      "AUTH_TOKEN_SECRET: must be at least 32 characters",
+    ],
+    [{ CORS_ALLOWED_ORIGINS: "https://app.example.com/" }, "CORS_ALLOWED_ORIGINS.0"],
+  ])("fails at init naming the variable for %j", (override, expected) => {
+    expect(problemsOf({ ...BASE, ...override })).toContain(expected);
+  });
+
+  it("never echoes a secret's value in its message", () => {
+    expect(problemsOf({ ...BASE, AUTH_MODE: "token", AUTH_TOKEN_SECRET: "hunter2-secret" })).not.toContain(
+      "hunter2",
+    );
+  });
+});
