@@ -1,0 +1,45 @@
+import { DatabaseEnv } from "@lambda-lab/db";
+import { parseEnv } from "@lambda-lab/shared";
+import * as z from "zod";
+
+/** A run longer than Lambda's 15-minute maximum is impossible, so a margin that large can never let work start. */
+const MAX_LAMBDA_RUN_MS = 15 * 60 * 1000;
+
+const isTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-CA", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// DatabaseEnv is refined (URL or host + secret), and zod 4 cannot `.extend()` a refined object.
+export const OrphanCleanupEnv = DatabaseEnv.safeExtend({
+  BUCKET_NAME: z.string().min(1),
+  /** The local lab's S3 URL; unset in the cloud. */
+  S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  /** Where the checkpoint, lock and reports live: the EFS mount (`/mnt/lab`) in the cloud, a folder locally. */
+  STATE_DIR: z.string().min(1).startsWith("/", "must be an absolute path"),
+  /** Uploads younger than this are never touched: the web app may not have written their row yet. */
+  GRACE_PERIOD_HOURS: z.coerce.number().nonnegative().default(24),
+  /** The most originals one run may delete; more smells like a broken database, so the run stops there. */
+  MAX_DELETES: z.coerce.number().int().positive().default(1000),
+  /** When true, every run only reports what it would delete, whatever the event says. */
+  DRY_RUN: z.stringbool().default(false),
+  /** Stop cleanly (checkpoint, flush, report) once the invocation has less time left than this. */
+  TIME_SAFETY_MARGIN_MS: z.coerce.number().int().positive().max(MAX_LAMBDA_RUN_MS).default(60_000),
+  /** Report dates (`reports/cleanup/<date>.json`) are days in this IANA time zone. */
+  TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul")
+    .default("Asia/Seoul"),
+  /** Log a progress line every this many listing pages of uploads/. */
+  PROGRESS_EVERY_PAGES: z.coerce.number().int().positive().default(10),
+});
+export type OrphanCleanupEnv = z.infer<typeof OrphanCleanupEnv>;
+
+/** Validated once per cold start: a bad deployment fails loudly at init, naming the variable. */
+export const loadEnv = (source: Record<string, string | undefined> = process.env): OrphanCleanupEnv =>
+  parseEnv("orphan-cleanup", OrphanCleanupEnv, source);
