@@ -1,0 +1,111 @@
+import { parseEnv, splitList } from "@lambda-lab/shared";
+// A namespace import lets esbuild drop the parts of zod we never call (`import { z }` keeps all of it).
+import * as z from "zod";
+import { OUTPUT_FORMATS, type OutputFormat } from "./formats.js";
+
+const MiB = 1024 * 1024;
+/** Lambda allocates CPU in proportion to memory: one full vCPU per 1,769 MB, at most 6 vCPUs. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+const LAMBDA_MAX_VCPUS = 6;
+
+/** Deployment tools often write an unset variable as "": treat that as unset, so defaults apply. */
+const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+const withDefault = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+
+/** Variant names become key segments (`variants/<id>/<name>.webp`), so they stay lowercase and URL-safe. */
+export const VariantSpec = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be 1-32 of a-z, 0-9 and -, starting with a letter or digit"),
+  width: z.number().int().min(1).max(8192),
+});
+export type VariantSpec = z.infer<typeof VariantSpec>;
+
+export const DEFAULT_VARIANTS: VariantSpec[] = [
+  { name: "thumb", width: 200 },
+  { name: "medium", width: 800 },
+  { name: "large", width: 1600 },
+];
+
+const VariantList = z
+  .array(VariantSpec)
+  .min(1, "needs at least one variant")
+  .refine((list) => new Set(list.map((v) => v.name)).size === list.length, "variant names must be unique");
+
+const variantsJson = z.string().transform((value, ctx): VariantSpec[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: 'must be JSON such as [{"name":"thumb","width":200}]' });
+    return z.NEVER;
+  }
+  const result = VariantList.safeParse(parsed);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues)
+    ctx.addIssue({ code: "custom", message: `${issue.path.join(".") || "list"}: ${issue.message}` });
+  return z.NEVER;
+});
+
+const formatList = z.string().transform((value, ctx): OutputFormat[] => {
+  const entries = splitList(value.toLowerCase());
+  const unknown = entries.filter((entry) => !(OUTPUT_FORMATS as readonly string[]).includes(entry));
+  if (unknown.length > 0 || entries.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${unknown.length > 0 ? `unsupported ${unknown.join(", ")}; ` : "empty list; "}use a comma-separated subset of ${OUTPUT_FORMATS.join(", ")}`,
+    });
+    return z.NEVER;
+  }
+  return [...new Set(entries)] as OutputFormat[];
+});
+
+export const TransformEnv = z.object({
+  BUCKET_NAME: z.string().min(1),
+  /** The local lab's S3 server. Unset in AWS. */
+  S3_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  AWS_REGION: optional(z.string().min(1)),
+  VARIANTS: withDefault(variantsJson.default(DEFAULT_VARIANTS)),
+  OUTPUT_FORMATS: withDefault(formatList.default(["webp", "jpeg"])),
+  MAX_INPUT_BYTES: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50 * MiB),
+  ),
+  /** Checked against the header before any pixel is decoded: a decompression bomb costs milliseconds. */
+  MAX_INPUT_PIXELS: withDefault(z.coerce.number().int().min(1).default(100_000_000)),
+  /** `keep`: animated GIF/WebP stay animated in WebP; JPEG and AVIF get the first frame. */
+  ANIMATION: withDefault(z.enum(["keep", "first-frame"]).default("keep")),
+  /** libvips threads per image. Unset: derived from the function's memory (see `sharpSettingsOf`). */
+  SHARP_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
+  SHARP_CACHE_MEMORY_MB: withDefault(z.coerce.number().int().min(0).default(50)),
+  /** Set by Lambda. */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.coerce.number().int().min(128)),
+});
+export type TransformEnv = z.infer<typeof TransformEnv>;
+
+/** Validated once per cold start: a bad deployment fails at init with a message naming the variable. */
+export const loadEnv = (source: Record<string, string | undefined> = process.env): TransformEnv =>
+  parseEnv("transform", TransformEnv, source);
+
+export interface SharpSettings {
+  /** undefined keeps sharp's own default (1 on glibc without jemalloc, else the core count). */
+  concurrency: number | undefined;
+  cacheMemoryMb: number;
+}
+
+/**
+ * SHARP_CONCURRENCY wins; otherwise one libvips thread per vCPU Lambda grants for the configured memory,
+ * rounded (a 3,008 MB function gets 1.7 vCPUs, so 2 threads). Outside Lambda sharp's default stands.
+ */
+export const sharpSettingsOf = (env: TransformEnv): SharpSettings => {
+  const memory = env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+  const derived =
+    memory === undefined
+      ? undefined
+      : Math.min(LAMBDA_MAX_VCPUS, Math.max(1, Math.round(memory / LAMBDA_MB_PER_VCPU)));
+  return { concurrency: env.SHARP_CONCURRENCY ?? derived, cacheMemoryMb: env.SHARP_CACHE_MEMORY_MB };
+};
