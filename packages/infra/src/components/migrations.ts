@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Artifact } from "../artifacts.js";
+import type { DatabaseRef } from "./functions.js";
+import { databaseEnvironment } from "./functions.js";
+import { NodeFunction } from "./node-function.js";
+
+export interface MigrationsArgs {
+  functionName: string;
+  artifact: Artifact;
+  architecture: "arm64" | "x86_64";
+  database: DatabaseRef;
+  /** The database instance: migrations run once it is available. */
+  databaseInstance: pulumi.Resource;
+  migrationsDir: string;
+  vpc: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
+  logRetentionDays: number;
+}
+
+/** One hash over every migration file's name and content: a new or edited migration re-runs the invocation. */
+export const hashMigrations = (dir: string): string => {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(dir).sort()) {
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(dir, file)))
+      .update("\0");
+  }
+  return hash.digest("hex");
+};
+
+/**
+ * Migrations run inside the VPC on deploy: a small VPC function (packages/migrate-fn) invoked by
+ * `aws.lambda.Invocation` after the database exists. The invocation fails the update if a migration fails.
+ */
+export class Migrations extends pulumi.ComponentResource {
+  readonly runner: NodeFunction;
+  readonly result: pulumi.Output<string>;
+
+  constructor(name: string, args: MigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("lambda-lab:database:Migrations", name, {}, opts);
+    this.runner = new NodeFunction(
+      `${name}-runner`,
+      {
+        functionName: args.functionName,
+        description: "Applies the database migrations from inside the VPC (invoked on deploy)",
+        artifact: args.artifact,
+        architecture: args.architecture,
+        memoryMb: 256,
+        timeoutSeconds: 300,
+        reservedConcurrency: undefined,
+        environment: databaseEnvironment(args.database),
+        statements: [
+          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.database.secretArn },
+        ],
+        logRetentionDays: args.logRetentionDays,
+        vpc: args.vpc,
+      },
+      { parent: this, dependsOn: [args.databaseInstance] },
+    );
+    const invocation = new aws.lambda.Invocation(
+      `${name}-run`,
+      {
+        functionName: this.runner.name,
+        input: JSON.stringify({ source: "pulumi", action: "migrate" }),
+        triggers: {
+          migrations: hashMigrations(args.migrationsDir),
+          code: args.artifact.sourceCodeHash ?? "unbuilt",
+        },
+      },
+      { parent: this, dependsOn: [this.runner, args.databaseInstance] },
+    );
+    this.result = invocation.result;
+    this.registerOutputs({ result: this.result });
+  }
+}

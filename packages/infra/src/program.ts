@@ -1,0 +1,200 @@
+import { join } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type Artifact, loadArtifact, REPO_ROOT } from "./artifacts.js";
+import { Alarms } from "./components/alarms.js";
+import { Database } from "./components/database.js";
+import { Functions } from "./components/functions.js";
+import { Migrations } from "./components/migrations.js";
+import { Network } from "./components/network.js";
+import { SharedFs } from "./components/shared-fs.js";
+import { Storage } from "./components/storage.js";
+import { Triggers } from "./components/triggers.js";
+import { WebAppHost } from "./components/web-app.js";
+import type { StackSecrets } from "./config.js";
+import { FUNCTION_IDS, type FunctionId, PROJECT, type StackConfig } from "./stack-config.js";
+
+export interface ProgramOptions {
+  config: StackConfig;
+  secrets: StackSecrets;
+  /** Real runs insist on built artifacts; mocked test runs may not have them. */
+  requireArtifacts: boolean;
+}
+
+export interface LabOutputs {
+  bucketName: pulumi.Output<string>;
+  uploadApiUrl: pulumi.Output<string>;
+  functionNames: Record<FunctionId, pulumi.Output<string>>;
+  databaseEndpoint: pulumi.Output<string>;
+  databaseSecretArn: pulumi.Output<string>;
+  alertsTopicArn: pulumi.Output<string>;
+  vpcId: pulumi.Output<string>;
+  fileSystemId: pulumi.Output<string>;
+  webAppInstanceId: pulumi.Output<string> | undefined;
+  reservedConcurrency: { total: number; unreserved: number; accountLimit: number } | "off";
+}
+
+/** @lambda-lab/db's migrations: hashed so a new or edited migration re-runs the deploy-time invocation. */
+const MIGRATIONS_DIR = join(REPO_ROOT, "packages", "db", "migrations");
+
+/** Composes the components for one stack. index.ts calls this with the validated config. */
+export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions): LabOutputs => {
+  const region = aws.config.region;
+  if (!region)
+    throw new Error(
+      `stack "${config.stack}": aws:region is not set (pulumi config set aws:region eu-west-1)`,
+    );
+  const accountId = aws.getCallerIdentityOutput().accountId;
+  const namePrefix = `${PROJECT}-${config.stack}`;
+  const artifactOf = (id: FunctionId | "migrate"): Artifact =>
+    loadArtifact(id, config.artifactArch, { requireBuilt: requireArtifacts });
+  const artifacts = Object.fromEntries(FUNCTION_IDS.map((id) => [id, artifactOf(id)])) as Record<
+    FunctionId,
+    Artifact
+  >;
+
+  const network = new Network("network", {
+    region,
+    cidrBlock: config.network.vpcCidr,
+    natStrategy: config.network.natStrategy,
+    subnetLayout: config.network.subnetLayout,
+    interfaceEndpoints: config.network.interfaceEndpoints,
+    databasePort: config.database.port,
+    webApp: config.webApp,
+  });
+
+  const storage = new Storage("storage", {
+    forceDestroy: config.forceDestroy,
+    protect: config.protect,
+    corsAllowedOrigins: config.upload.corsAllowedOrigins,
+    quarantineExpirationDays: config.storage.quarantineExpirationDays,
+    abortIncompleteUploadDays: config.storage.abortIncompleteUploadDays,
+  });
+
+  const databaseIdentifier = namePrefix;
+  const database = new Database("database", {
+    identifier: databaseIdentifier,
+    settings: config.database,
+    subnetIds: network.databaseSubnetIds,
+    securityGroupIds: [network.databaseSecurityGroup.id],
+    logRetentionDays: config.logRetentionDays,
+    protect: config.protect,
+  });
+
+  const sharedFs = new SharedFs("shared-fs", {
+    subnetIds: network.privateSubnetIds,
+    availabilityZones: 2,
+    securityGroupId: network.efsSecurityGroup.id,
+    protect: config.protect,
+  });
+
+  const slackWebhook = new aws.ssm.Parameter("slack-webhook-url", {
+    name: `/${PROJECT}/${config.stack}/slack-webhook-url`,
+    type: "SecureString",
+    value: secrets.slackWebhookUrl,
+    description: "Slack incoming webhook the alerts function posts to",
+  });
+
+  const databaseRef = {
+    address: database.address,
+    port: database.port,
+    name: config.database.name,
+    secretArn: database.secretArn,
+  };
+  const vpcPlacement = {
+    subnetIds: network.privateSubnetIds,
+    securityGroupIds: [network.functionsSecurityGroup.id],
+  };
+
+  const functions = new Functions("functions", {
+    config,
+    namePrefix,
+    region,
+    artifacts,
+    bucket: { name: storage.bucketName, arn: storage.bucketArn },
+    database: databaseRef,
+    vpc: vpcPlacement,
+    fileSystem: {
+      accessPointArn: sharedFs.accessPoint.arn,
+      fileSystemArn: sharedFs.fileSystem.arn,
+      mountTargets: sharedFs.mountTargets,
+    },
+    slackWebhookParameter: { name: slackWebhook.name, arn: slackWebhook.arn },
+    uploadAuthToken: secrets.uploadAuthToken,
+  });
+  const fn = functions.byId;
+
+  if (config.database.migrateOnDeploy) {
+    new Migrations("migrations", {
+      functionName: `${namePrefix}-migrate`,
+      artifact: artifactOf("migrate"),
+      architecture: config.architecture,
+      database: databaseRef,
+      databaseInstance: database.instance,
+      migrationsDir: MIGRATIONS_DIR,
+      vpc: vpcPlacement,
+      logRetentionDays: config.logRetentionDays,
+    });
+  }
+
+  const triggers = new Triggers("triggers", {
+    accountId,
+    bucket: { id: storage.bucket.id, arn: storage.bucketArn },
+    upload: fn.upload,
+    transform: fn.transform,
+    orphanCleanup: fn["orphan-cleanup"],
+    dailyStats: fn["daily-stats"],
+    alerts: fn.alerts,
+    corsAllowedOrigins: config.upload.corsAllowedOrigins,
+    timeZone: config.timeZone,
+    schedules: { orphanCleanup: config.orphanCleanup.schedule, dailyStats: config.dailyStats.schedule },
+    logRetentionDays: config.logRetentionDays,
+    bucketReady: storage.ready,
+  });
+
+  const webApp =
+    config.webApp.enabled && network.webAppSecurityGroup
+      ? new WebAppHost("web-app", {
+          instanceType: config.webApp.instanceType,
+          subnetIds: network.webAppSubnetIds,
+          securityGroupId: network.webAppSecurityGroup.id,
+          public: config.webApp.public,
+        })
+      : undefined;
+
+  const alarms = new Alarms("alarms", {
+    region,
+    accountId,
+    config,
+    alerts: fn.alerts,
+    functions: fn,
+    database: {
+      identifier: databaseIdentifier,
+      slowLogGroup: database.slowLogGroup,
+      allocatedStorageGb: config.database.allocatedStorageGb,
+    },
+    webAppInstanceId: webApp?.instance.id,
+  });
+
+  return {
+    bucketName: storage.bucketName,
+    uploadApiUrl: triggers.apiUrl,
+    functionNames: Object.fromEntries(FUNCTION_IDS.map((id) => [id, fn[id].name])) as Record<
+      FunctionId,
+      pulumi.Output<string>
+    >,
+    databaseEndpoint: pulumi.interpolate`${database.address}:${database.port}`,
+    databaseSecretArn: database.secretArn,
+    alertsTopicArn: alarms.topic.arn,
+    vpcId: network.vpcId,
+    fileSystemId: sharedFs.fileSystem.id,
+    webAppInstanceId: webApp?.instance.id,
+    reservedConcurrency: config.concurrency.reserve
+      ? {
+          total: config.concurrency.totalReserved,
+          unreserved: config.concurrency.accountLimit - config.concurrency.totalReserved,
+          accountLimit: config.concurrency.accountLimit,
+        }
+      : "off",
+  };
+};

@@ -1,0 +1,224 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { REPO_ROOT } from "../src/artifacts.js";
+import {
+  decodePulumiConfigValues,
+  parseStackConfig,
+  readStackConfigFile,
+  requireDeploySecrets,
+  StackConfigError,
+  StackConfigKeys,
+} from "../src/stack-config.js";
+import { rawStackConfig } from "./harness.js";
+
+const problemsOf = (stack: string, raw: Record<string, unknown>): string => {
+  try {
+    parseStackConfig(stack, raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(StackConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+};
+
+describe("the stack files", () => {
+  it("differ where dev is cheap and prod is protected", () => {
+    const dev = readStackConfigFile("dev", REPO_ROOT);
+    const prod = readStackConfigFile("prod", REPO_ROOT);
+    expect([dev.network.natStrategy, prod.network.natStrategy]).toEqual(["none", "single"]);
+    expect([dev.database.multiAz, prod.database.multiAz]).toEqual([false, true]);
+    expect([dev.database.deletionProtection, prod.database.deletionProtection]).toEqual([false, true]);
+    expect([dev.database.finalSnapshot, prod.database.finalSnapshot]).toEqual([false, true]);
+    expect([dev.forceDestroy, prod.forceDestroy]).toEqual([true, false]);
+    expect([dev.protect, prod.protect]).toEqual([false, true]);
+    expect(dev.logRetentionDays).toBeLessThan(prod.logRetentionDays);
+    expect(dev.database.backupRetentionDays).toBeLessThan(prod.database.backupRetentionDays);
+  });
+
+  it("read with the namespace stripped, secrets left opaque, other namespaces ignored", () => {
+    const config = parseStackConfig("dev", {
+      "aws:region": "eu-west-1",
+      "lambda-lab:slackWebhookUrl": { secure: "v1:AAAA" },
+      timeZone: "Asia/Seoul",
+    });
+    expect(config.alerts.slackWebhookUrl).toEqual({ secure: "v1:AAAA" });
+    expect(config.timeZone).toBe("Asia/Seoul");
+  });
+
+  it("map the Lambda architecture to the artifact folder", () => {
+    expect(parseStackConfig("dev", { architecture: "x86_64" }).artifactArch).toBe("x64");
+    expect(parseStackConfig("dev", { architecture: "arm64" }).artifactArch).toBe("arm64");
+  });
+
+  it("turn variant entries into the transform function's variant list", () => {
+    const config = parseStackConfig("dev", { transformVariants: ["thumb:200", "hero:1920"] });
+    expect(config.transform.variants).toEqual([
+      { name: "thumb", width: 200 },
+      { name: "hero", width: 1920 },
+    ]);
+  });
+
+  it("report a missing stack file by path", () => {
+    expect(() => readStackConfigFile("staging", REPO_ROOT)).toThrow(
+      /stack "staging".*Pulumi\.staging\.yaml/s,
+    );
+  });
+});
+
+describe("bad configs fail with messages naming the stack and the key", () => {
+  it("rejects an unknown key", () => {
+    expect(problemsOf("dev", { ...rawStackConfig("dev"), "lambda-lab:transformMemroyMb": 2048 })).toMatch(
+      /stack "dev".*lambda-lab:transformMemroyMb: unknown key/s,
+    );
+  });
+
+  it("rejects negative reserved concurrency", () => {
+    expect(
+      problemsOf("prod", { ...rawStackConfig("prod"), "lambda-lab:uploadReservedConcurrency": -5 }),
+    ).toMatch(/stack "prod".*lambda-lab:uploadReservedConcurrency: .*>=0/s);
+  });
+
+  it("rejects reservations that leave fewer than 100 unreserved, naming the numbers", () => {
+    const message = problemsOf("prod", {
+      ...rawStackConfig("prod"),
+      "lambda-lab:transformReservedConcurrency": 900,
+    });
+    expect(message).toContain("reserved concurrency 957");
+    expect(message).toContain("leaves 43 unreserved of lambda-lab:accountConcurrencyLimit=1000");
+    expect(message).toContain("at most 900 can be reserved");
+    expect(message).toContain("transformReservedConcurrency=900");
+  });
+
+  it("accepts a new account's limit of 10 once reservation is off", () => {
+    const raw = { ...rawStackConfig("dev"), "lambda-lab:accountConcurrencyLimit": 10 };
+    expect(problemsOf("dev", raw)).toMatch(/leaves -4 unreserved.*reservedConcurrencyEnabled=false/s);
+    const config = parseStackConfig("dev", { ...raw, "lambda-lab:reservedConcurrencyEnabled": false });
+    expect(Object.values(config.functions).map((f) => f.reservedConcurrency)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("rejects NAT none when a VPC function has no route to an AWS API it calls", () => {
+    const message = problemsOf("dev", { ...rawStackConfig("dev"), "lambda-lab:interfaceEndpoints": [] });
+    expect(message).toMatch(
+      /orphan-cleanup runs in the VPC and calls secretsmanager, but lambda-lab:natStrategy is "none"/,
+    );
+    expect(message).toMatch(/daily-stats runs in the VPC/);
+  });
+
+  it("rejects NAT none with a private web-app host whose agents cannot reach SSM", () => {
+    expect(problemsOf("dev", { ...rawStackConfig("dev"), "lambda-lab:webAppEnabled": true })).toMatch(
+      /web-app host .* call ssm, ssmmessages, ec2messages, logs, monitoring/,
+    );
+  });
+
+  it("names every bad value at once", () => {
+    const message = problemsOf("dev", {
+      timeZone: "Mars/Olympus",
+      logRetentionDays: 8,
+      orphanCleanupSchedule: "every night",
+      corsAllowedOrigins: ["https://ok.example", "example.com/path"],
+      natStrategy: "always",
+    });
+    expect(message).toContain("lambda-lab:timeZone: is not an IANA time zone");
+    expect(message).toContain("lambda-lab:logRetentionDays: must be one of CloudWatch's retention periods");
+    expect(message).toContain("lambda-lab:orphanCleanupSchedule: must be");
+    expect(message).toContain("lambda-lab:corsAllowedOrigins[1]");
+    expect(message).toContain("lambda-lab:natStrategy");
+  });
+
+  it("rejects MySQL with PostgreSQL migrations on deploy", () => {
+    expect(problemsOf("dev", { databaseEngine: "mysql" })).toMatch(/databaseMigrateOnDeploy=false/);
+    expect(
+      parseStackConfig("dev", { databaseEngine: "mysql", databaseMigrateOnDeploy: false }).database,
+    ).toMatchObject({
+      engine: "mysql",
+      engineVersion: "8.4",
+      port: 3306,
+    });
+  });
+});
+
+describe("deploy secrets", () => {
+  it("are required to deploy, with the command that sets them", () => {
+    const prod = readStackConfigFile("prod", REPO_ROOT);
+    expect(() => requireDeploySecrets(prod)).toThrow(
+      /pulumi config set --secret lambda-lab:uploadAuthToken .* --stack prod[\s\S]*lambda-lab:slackWebhookUrl/,
+    );
+  });
+
+  it("reject a token secret shorter than the upload function accepts", () => {
+    const config = parseStackConfig("prod", {
+      ...rawStackConfig("prod"),
+      "lambda-lab:uploadAuthToken": "short",
+      "lambda-lab:slackWebhookUrl": "https://hooks.slack.com/services/x",
+    });
+    expect(() => requireDeploySecrets(config)).toThrow(/uploadAuthToken must be at least 32 characters/);
+  });
+});
+
+describe("Pulumi config values", () => {
+  it("decode JSON-encoded numbers, booleans and arrays, and keep plain strings", () => {
+    expect(
+      decodePulumiConfigValues({
+        "lambda-lab:logRetentionDays": "7",
+        "lambda-lab:protect": "true",
+        "lambda-lab:corsAllowedOrigins": '["https://a.example"]',
+        "lambda-lab:orphanCleanupSchedule": "cron(30 3 * * ? *)",
+      }),
+    ).toEqual({
+      "lambda-lab:logRetentionDays": 7,
+      "lambda-lab:protect": true,
+      "lambda-lab:corsAllowedOrigins": ["https://a.example"],
+      "lambda-lab:orphanCleanupSchedule": "cron(30 3 * * ? *)",
+    });
+  });
+});
+
+describe("Pulumi.yaml", () => {
+  const project = parseYaml(readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+    main: string;
+    stackConfigDir: string;
+    runtime: { name: string; options: Record<string, unknown> };
+    config: Record<string, { type: string; description?: string; secret?: boolean }>;
+  };
+
+  it("runs packages/infra with pnpm and reads stacks/", () => {
+    expect(project.main).toBe("packages/infra");
+    expect(project.stackConfigDir).toBe("stacks");
+    expect(project.runtime).toMatchObject({ name: "nodejs", options: { packagemanager: "pnpm" } });
+  });
+
+  it("declares every key the schema reads, with a description and a matching type", () => {
+    const shape = StackConfigKeys.shape as unknown as Record<
+      string,
+      { safeParse(v: unknown): { success: boolean } }
+    >;
+    expect(Object.keys(project.config).sort()).toEqual(Object.keys(shape).sort());
+    // A value of each other declared type must be rejected by the key's schema: the types agree.
+    const wrongValues: Record<string, unknown[]> = {
+      string: [1, true, ["x"]],
+      integer: ["x", true, [1], 1.5],
+      boolean: ["x", 1, [true]],
+      array: ["x", 1, true],
+    };
+    for (const [key, declared] of Object.entries(project.config)) {
+      expect(declared.description, key).toBeTruthy();
+      expect(Object.keys(wrongValues), key).toContain(declared.type);
+      for (const wrong of wrongValues[declared.type] ?? []) {
+        expect(
+          shape[key]?.safeParse(wrong).success,
+          `${key} (${declared.type}) accepted ${JSON.stringify(wrong)}`,
+        ).toBe(false);
+      }
+    }
+    expect(project.config.slackWebhookUrl?.secret).toBe(true);
+    expect(project.config.uploadAuthToken?.secret).toBe(true);
+  });
+});
