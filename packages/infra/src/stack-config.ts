@@ -141,7 +141,7 @@ export const StackConfigKeys = z
         message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
       })
       .default(14),
-    timeZone: timeZone.default("UTC"),
+    timeZone: timeZone.default("Asia/Seoul"),
 
     vpcCidr: z
       .string()
@@ -213,11 +213,11 @@ export const StackConfigKeys = z
     transformMaxInputPixels: int(1).optional(),
     transformAnimation: z.enum(["keep", "first-frame"]).optional(),
 
-    orphanCleanupSchedule: scheduleExpression.default("cron(30 3 * * ? *)"),
+    orphanCleanupSchedule: scheduleExpression.default("cron(30 * * * ? *)"),
     orphanCleanupGracePeriodHours: int(0, 24 * 365).default(24),
     orphanCleanupMaxDeletes: int(1).default(1000),
     orphanCleanupDryRun: bool.default(false),
-    dailyStatsSchedule: scheduleExpression.default("cron(15 0 * * ? *)"),
+    dailyStatsSchedule: scheduleExpression.default("cron(5 0 * * ? *)"),
 
     quarantineExpirationDays: int(1, 3650).default(30),
     abortIncompleteUploadDays: int(1, 365).default(1),
