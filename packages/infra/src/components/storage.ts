@@ -1,13 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** The bucket's key layout (mirrors @lambda-lab/shared's PREFIXES; the triggers and IAM scopes use it). */
-export const PREFIXES = {
-  uploads: "uploads/",
-  variants: "variants/",
-  quarantine: "quarantine/",
-  reports: "reports/",
-} as const;
+/** The bucket's key layout lives once, in @lambda-lab/shared; the triggers and IAM scopes use it from here. */
+export { PREFIXES } from "@lambda-lab/shared";
 
 export interface StorageArgs {
   forceDestroy: boolean;
