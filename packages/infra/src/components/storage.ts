@@ -1,8 +1,9 @@
+import { PREFIXES } from "@lambda-lab/shared";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The bucket's key layout lives once, in @lambda-lab/shared; the triggers and IAM scopes use it from here. */
-export { PREFIXES } from "@lambda-lab/shared";
+export { PREFIXES };
 
 export interface StorageArgs {
   forceDestroy: boolean;
