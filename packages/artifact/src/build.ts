@@ -1,4 +1,4 @@
-import { copyFile, cp, mkdir, rm, stat } from "node:fs/promises";
+import { copyFile, cp, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { bundleFunction } from "./bundle.js";
 import { writeDeterministicZip } from "./deterministic-zip.js";
@@ -20,9 +20,9 @@ export interface ArtifactResult {
 }
 
 /** `dist/<arch>/` holds the artifact's files (index.mjs at its root) and `dist/<arch>.zip` the zip of them. */
-export const artifactPaths = (packageDir: string, arch: Arch) => ({
-  dir: join(packageDir, "dist", arch),
-  zipPath: join(packageDir, "dist", `${arch}.zip`),
+export const artifactPaths = (packageDir: string, arch: Arch, distDir = "dist") => ({
+  dir: join(packageDir, distDir, arch),
+  zipPath: join(packageDir, distDir, `${arch}.zip`),
 });
 
 /**
@@ -35,17 +35,26 @@ export const buildFunction = async (
   archs: readonly Arch[],
 ): Promise<ArtifactResult[]> => {
   const pkg = await readFunctionPackage(packageDir);
-  const staging = join(packageDir, "dist", ".bundle");
-  await rm(join(packageDir, "dist"), { recursive: true, force: true });
-  const bundle = await bundleFunction(
-    join(packageDir, pkg.lambda.entry),
-    join(staging, "index.mjs"),
-    pkg.lambda.nativeModules,
-  );
-  const results: ArtifactResult[] = [];
-  for (const arch of archs) results.push(await assemble(pkg, arch, staging, bundle.bytes));
-  await rm(staging, { recursive: true, force: true });
-  return results;
+  // Everything is written to a private folder and swapped in at the end, so a running lab (or a second
+  // build) never sees a half-written dist/.
+  const workDir = `.dist-build-${process.pid}`;
+  const staging = join(packageDir, workDir, ".bundle");
+  await rm(join(packageDir, workDir), { recursive: true, force: true });
+  try {
+    const bundle = await bundleFunction(
+      join(packageDir, pkg.lambda.entry),
+      join(staging, "index.mjs"),
+      pkg.lambda.nativeModules,
+    );
+    const results: ArtifactResult[] = [];
+    for (const arch of archs) results.push(await assemble(pkg, arch, staging, bundle.bytes, workDir));
+    await rm(staging, { recursive: true, force: true });
+    await rm(join(packageDir, "dist"), { recursive: true, force: true });
+    await rename(join(packageDir, workDir), join(packageDir, "dist"));
+    return results.map((r) => ({ ...r, ...artifactPaths(packageDir, r.arch) }));
+  } finally {
+    await rm(join(packageDir, workDir), { recursive: true, force: true });
+  }
 };
 
 const assemble = async (
@@ -53,8 +62,9 @@ const assemble = async (
   arch: Arch,
   staging: string,
   bundleBytes: number,
+  distDir: string,
 ): Promise<ArtifactResult> => {
-  const { dir, zipPath } = artifactPaths(pkg.dir, arch);
+  const { dir, zipPath } = artifactPaths(pkg.dir, arch, distDir);
   await mkdir(dir, { recursive: true });
   for (const file of ["index.mjs", "index.mjs.map"]) await copyFile(join(staging, file), join(dir, file));
   await copyNativeModules(pkg.dir, pkg.lambda.nativeModules, arch, join(dir, "node_modules"));
