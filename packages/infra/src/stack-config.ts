@@ -15,6 +15,19 @@ export const PROJECT = "lambda-lab";
 export const FUNCTION_IDS = ["upload", "transform", "orphan-cleanup", "daily-stats", "alerts"] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
+/**
+ * Lambda's async retries per function (MaximumRetryAttempts), read by the Pulumi program and the local lab.
+ * transform is idempotent (manifest check) so it gets the default two; orphan-cleanup checkpoints and runs
+ * again at the next schedule, so a failed run is reported, not repeated.
+ */
+export const ASYNC_RETRY_ATTEMPTS: Readonly<Record<FunctionId, 0 | 1 | 2>> = {
+  upload: 0,
+  transform: 2,
+  "orphan-cleanup": 0,
+  "daily-stats": 1,
+  alerts: 1,
+};
+
 /** AWS services a VPC function may call; S3 is reached through the free gateway endpoint. */
 export const INTERFACE_ENDPOINT_SERVICES = [
   "secretsmanager",

@@ -1,7 +1,13 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../artifacts.js";
-import { FUNCTION_IDS, FUNCTION_NEEDS, type FunctionId, type StackConfig } from "../stack-config.js";
+import {
+  ASYNC_RETRY_ATTEMPTS,
+  FUNCTION_IDS,
+  FUNCTION_NEEDS,
+  type FunctionId,
+  type StackConfig,
+} from "../stack-config.js";
 import { NodeFunction } from "./node-function.js";
 import { LAB_MOUNT_PATH } from "./shared-fs.js";
 import { PREFIXES } from "./storage.js";
@@ -64,18 +70,6 @@ const readSecret = (secretArn: pulumi.Input<string>): aws.iam.PolicyStatement =>
   Action: "secretsmanager:GetSecretValue",
   Resource: secretArn,
 });
-
-/**
- * Lambda's async retries per function: transform is idempotent (manifest check) so it gets the default two;
- * orphan-cleanup checkpoints and runs again tomorrow, so a failed night is reported, not repeated.
- */
-const RETRIES: Record<FunctionId, 0 | 1 | 2> = {
-  upload: 0,
-  transform: 2,
-  "orphan-cleanup": 0,
-  "daily-stats": 1,
-  alerts: 1,
-};
 
 const DESCRIPTIONS: Record<FunctionId, string> = {
   upload: "Issues presigned POST forms for uploads/ and reports an upload's progress",
@@ -208,7 +202,7 @@ export class Functions extends pulumi.ComponentResource {
                 mountTargets: args.fileSystem.mountTargets,
               }
             : undefined,
-          asyncFailures: needs.async ? { retryAttempts: RETRIES[id] } : undefined,
+          asyncFailures: needs.async ? { retryAttempts: ASYNC_RETRY_ATTEMPTS[id] } : undefined,
         },
         { parent: this },
       );

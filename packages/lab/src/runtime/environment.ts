@@ -1,0 +1,433 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { END_MARKER } from "./protocol.mjs";
+import { exitMessage, timeoutMessage } from "./report.js";
+
+const BOOTSTRAP = fileURLToPath(new URL("./bootstrap.mjs", import.meta.url));
+
+/** Lambda gives the INIT phase (runtime start + the module's top-level code) ten seconds. */
+export const INIT_LIMIT_MS = 10_000;
+/** After a result, how long to wait for the worker's output streams to catch up before closing the logs. */
+const LOG_SETTLE_MS = 250;
+
+/** One function as the runtime runs it: what Lambda's CreateFunction would hold. */
+export interface FunctionRuntimeConfig {
+  id: string;
+  functionName: string;
+  arn: string;
+  /** Folder with index.mjs at its root (LAMBDA_TASK_ROOT). */
+  codeDir: string;
+  handler: string;
+  memorySizeMb: number;
+  timeoutSeconds: number;
+  /** Lambda's managed runtime identifier, e.g. nodejs22.x (AWS_EXECUTION_ENV). */
+  runtime: string;
+  region: string;
+  environment: Record<string, string>;
+}
+
+export interface Dispatch {
+  requestId: string;
+  payload: string;
+  clientContext?: string | undefined;
+}
+
+export type InvocationStatus = "success" | "error" | "timeout" | "crash";
+
+export interface InvocationResult {
+  requestId: string;
+  status: InvocationStatus;
+  /** The response payload, or Lambda's error object (errorType, errorMessage, stackTrace) as JSON. */
+  body: string;
+  errorType?: string | undefined;
+  cold: boolean;
+  initDurationMs?: number | undefined;
+  durationMs: number;
+  maxMemoryUsedMb: number;
+  logs: string[];
+  startedAt: number;
+  endedAt: number;
+  environmentId: string;
+}
+
+export interface EnvironmentHooks {
+  /** A line the worker wrote, with the request it belongs to (undefined during init). */
+  onLine(env: Environment, line: string, requestId: string | undefined): void;
+  onExit(env: Environment, code: number | null, signal: string | null): void;
+}
+
+export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
+
+interface Current {
+  dispatch: Dispatch;
+  resolve: (result: InvocationResult) => void;
+  cold: boolean;
+  dispatchedAt?: number;
+  startedAt: number;
+  timer?: NodeJS.Timeout;
+  logs: string[];
+  markers: number;
+  outcome?: { status: InvocationStatus; body: string; errorType?: string | undefined; at: number };
+  settleTimer?: NodeJS.Timeout;
+  memoryTimer?: NodeJS.Timeout;
+  peakMb: number;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+
+/** X-Ray's trace header format, as Lambda passes it in Lambda-Runtime-Trace-Id. */
+const traceId = () =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${hex(12)};Parent=${hex(8)};Sampled=0`;
+
+const MEMORY_SAMPLE_MS = 100;
+
+/**
+ * Peak and current resident memory of a process (Linux VmHWM / VmRSS), in MB: Lambda's Max Memory Used is
+ * the peak. Zero where /proc is not available.
+ */
+export const memoryOf = (pid: number | undefined): { peakMb: number; rssMb: number } => {
+  if (pid === undefined) return { peakMb: 0, rssMb: 0 };
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status)?.[1] ?? 0);
+    return { peakMb: Math.ceil(kb("VmHWM") / 1024), rssMb: Math.ceil(kb("VmRSS") / 1024) };
+  } catch {
+    return { peakMb: 0, rssMb: 0 };
+  }
+};
+
+const errorJson = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage });
+
+/**
+ * One Lambda execution environment: a forked Node.js process running the bootstrap, which loads the bundle
+ * and asks the runtime API for work. It serves one invocation at a time and shares no memory with any other
+ * environment, so whatever a function keeps in module scope is visible only to later requests it serves.
+ */
+export class Environment {
+  readonly id: string;
+  readonly logStreamName: string;
+  state: EnvironmentState = "starting";
+  /** Set once the worker first asks for work: the cold start's init duration. */
+  initDurationMs: number | undefined;
+  invocations = 0;
+  lastUsedAt = Date.now();
+  private readonly child: ChildProcess;
+  private readonly spawnedAt = performance.now();
+  private pendingNext: ServerResponse | undefined;
+  private current: Current | undefined;
+  private initTimer: NodeJS.Timeout | undefined;
+  private reportedInit = false;
+  private readonly buffers = { stdout: "", stderr: "" };
+  private exited = false;
+  private readonly exitWaiters: (() => void)[] = [];
+  stopReason: "recycled" | "shutdown" | "timeout" | "out-of-memory" | "crash" | undefined;
+
+  constructor(
+    readonly config: FunctionRuntimeConfig,
+    runtimeApi: string,
+    private readonly hooks: EnvironmentHooks,
+  ) {
+    this.id = hex(8);
+    const today = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
+    this.logStreamName = `${today}/[$LATEST]${hex(16)}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      LANG: "en_US.UTF-8",
+      TZ: "UTC",
+      LAMBDA_TASK_ROOT: config.codeDir,
+      LAMBDA_RUNTIME_DIR: fileURLToPath(new URL(".", import.meta.url)),
+      _HANDLER: config.handler,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
+      AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMb),
+      AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName,
+      AWS_LAMBDA_RUNTIME_API: `${runtimeApi}/${this.id}`,
+      AWS_REGION: config.region,
+      AWS_DEFAULT_REGION: config.region,
+      // Lambda runs Node.js 22; this machine may run 20, whose AWS SDK warning Lambda's logs never show.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...config.environment,
+    };
+    // Like Lambda's Node.js runtime, size the heap from the configured memory; the rest is native memory.
+    const heapMb = Math.max(16, Math.floor(config.memorySizeMb * 0.85));
+    this.child = fork(BOOTSTRAP, [], {
+      cwd: config.codeDir,
+      env,
+      execArgv: [`--max-old-space-size=${heapMb}`],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    this.child.stdout?.on("data", (chunk: Buffer) => this.onOutput("stdout", chunk));
+    this.child.stderr?.on("data", (chunk: Buffer) => this.onOutput("stderr", chunk));
+    this.child.on("exit", (code, signal) => this.onExit(code, signal));
+    this.child.on("error", (error) => this.hooks.onLine(this, `worker error: ${error.message}`, undefined));
+    this.initTimer = setTimeout(() => this.onInitTimeout(), INIT_LIMIT_MS);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Calls back once the worker process has exited (at once if it already has). */
+  onceExited(callback: () => void): void {
+    if (this.exited) callback();
+    else this.exitWaiters.push(callback);
+  }
+
+  /** Runs one invocation. On a new environment this waits for init: the caller sees a cold start. */
+  run(dispatch: Dispatch): Promise<InvocationResult> {
+    if (this.current || this.state === "stopped" || this.state === "busy")
+      throw new Error(`environment ${this.id} is not free`);
+    return new Promise((resolve) => {
+      const cold = this.state === "starting";
+      this.current = { dispatch, resolve, cold, startedAt: Date.now(), logs: [], markers: 0, peakMb: 0 };
+      this.state = "busy";
+      this.lastUsedAt = Date.now();
+      if (this.pendingNext) {
+        const res = this.pendingNext;
+        this.pendingNext = undefined;
+        this.sendEvent(res);
+      }
+    });
+  }
+
+  /** GET /runtime/invocation/next: the worker is ready for work (after init, or after its last result). */
+  handleNext(res: ServerResponse): void {
+    if (this.initDurationMs === undefined) {
+      this.initDurationMs = performance.now() - this.spawnedAt;
+      clearTimeout(this.initTimer);
+    }
+    if (this.current && this.current.dispatchedAt === undefined) this.sendEvent(res);
+    else {
+      this.pendingNext = res;
+      if (!this.current && this.state !== "stopped") this.state = "idle";
+    }
+  }
+
+  handleResult(requestId: string, kind: "response" | "error", body: string, errorType?: string): number {
+    const current = this.current;
+    if (!current || current.dispatch.requestId !== requestId) return 400;
+    if (current.outcome) return 409;
+    clearTimeout(current.timer);
+    current.outcome = {
+      status: kind === "response" ? "success" : "error",
+      body,
+      errorType: kind === "error" ? (errorType ?? "Error") : undefined,
+      at: performance.now(),
+    };
+    // The worker writes an end marker on stdout and stderr before posting; wait for both (briefly).
+    if (current.markers >= 2) this.finish();
+    else current.settleTimer = setTimeout(() => this.finish(), LOG_SETTLE_MS);
+    return 202;
+  }
+
+  /** POST /runtime/init/error: the module failed to load. The invocation that started this env fails. */
+  handleInitError(body: string, errorType: string | undefined): void {
+    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
+    clearTimeout(this.initTimer);
+    const current = this.current;
+    if (current && !current.outcome) {
+      current.outcome = {
+        status: "error",
+        body,
+        errorType: errorType ?? "Runtime.Unknown",
+        at: performance.now(),
+      };
+      current.markers = 2;
+    }
+    // The worker exits by itself; finish() runs from onExit so its last log lines are in.
+  }
+
+  /** Kills the worker. A running invocation, if any, ends with `status` (a timeout, or a crash). */
+  stop(reason: "recycled" | "shutdown" = "shutdown"): void {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    clearTimeout(this.initTimer);
+    this.stopReason = reason;
+    this.child.kill("SIGKILL");
+    this.pendingNext?.destroy();
+    this.pendingNext = undefined;
+  }
+
+  private sendEvent(res: ServerResponse): void {
+    const current = this.current!;
+    const deadline = Date.now() + this.config.timeoutSeconds * 1000;
+    current.dispatchedAt = performance.now();
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "lambda-runtime-aws-request-id": current.dispatch.requestId,
+      "lambda-runtime-deadline-ms": String(deadline),
+      "lambda-runtime-invoked-function-arn": this.config.arn,
+      "lambda-runtime-trace-id": traceId(),
+      ...(current.dispatch.clientContext
+        ? { "lambda-runtime-client-context": current.dispatch.clientContext }
+        : {}),
+    });
+    res.end(current.dispatch.payload);
+    current.timer = setTimeout(() => this.onTimeout(), this.config.timeoutSeconds * 1000);
+    current.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_SAMPLE_MS);
+  }
+
+  /** Lambda stops an environment whose memory passes the configured size: sample, and do the same. */
+  private checkMemory(): void {
+    const current = this.current;
+    if (!current || current.outcome) return;
+    const { peakMb, rssMb } = memoryOf(this.child.pid);
+    current.peakMb = Math.max(current.peakMb, peakMb);
+    if (rssMb <= this.config.memorySizeMb) return;
+    const message = `RequestId: ${current.dispatch.requestId} Error: Runtime exited with error: signal: killed`;
+    current.peakMb = this.config.memorySizeMb;
+    current.outcome = {
+      status: "error",
+      body: errorJson("Runtime.OutOfMemory", message),
+      errorType: "Runtime.OutOfMemory",
+      at: performance.now(),
+    };
+    current.logs.push(message);
+    this.hooks.onLine(this, message, current.dispatch.requestId);
+    this.state = "stopped";
+    this.stopReason = "out-of-memory";
+    this.child.kill("SIGKILL");
+    this.finish();
+  }
+
+  private onTimeout(): void {
+    const current = this.current;
+    if (!current || current.outcome) return;
+    const message = timeoutMessage(current.dispatch.requestId, this.config.timeoutSeconds);
+    current.outcome = {
+      status: "timeout",
+      body: errorJson("Sandbox.Timedout", message),
+      errorType: "Sandbox.Timedout",
+      at: performance.now(),
+    };
+    current.logs.push(message);
+    this.hooks.onLine(this, message, current.dispatch.requestId);
+    current.peakMb = Math.max(current.peakMb, memoryOf(this.child.pid).peakMb);
+    // Lambda stops the environment: whatever the handler was doing ends here, and the next request is cold.
+    this.state = "stopped";
+    this.stopReason = "timeout";
+    this.child.kill("SIGKILL");
+    this.finish();
+  }
+
+  private onInitTimeout(): void {
+    const current = this.current;
+    if (current && !current.outcome) {
+      const message = `${new Date().toISOString()} ${current.dispatch.requestId} INIT phase timed out after ${(INIT_LIMIT_MS / 1000).toFixed(2)} seconds`;
+      this.initDurationMs = INIT_LIMIT_MS;
+      current.outcome = {
+        status: "timeout",
+        body: errorJson("Sandbox.Timedout", message),
+        errorType: "Sandbox.Timedout",
+        at: performance.now(),
+      };
+      current.logs.push(message);
+    }
+    this.state = "stopped";
+    this.child.kill("SIGKILL");
+    if (current) this.finish();
+  }
+
+  private onExit(code: number | null, signal: string | null): void {
+    this.state = "stopped";
+    this.stopReason ??= "crash";
+    clearTimeout(this.initTimer);
+    this.flushBuffers();
+    const current = this.current;
+    if (current && !current.outcome) {
+      const message = exitMessage(current.dispatch.requestId, code, signal);
+      current.outcome = {
+        status: "crash",
+        body: errorJson("Runtime.ExitError", message),
+        errorType: "Runtime.ExitError",
+        at: performance.now(),
+      };
+      current.logs.push(message);
+      this.hooks.onLine(this, message, current.dispatch.requestId);
+    }
+    if (current) this.finish();
+    this.exited = true;
+    this.hooks.onExit(this, code, signal);
+    for (const waiter of this.exitWaiters.splice(0)) waiter();
+  }
+
+  private finish(): void {
+    const current = this.current;
+    if (!current?.outcome) return;
+    clearTimeout(current.settleTimer);
+    clearTimeout(current.timer);
+    clearInterval(current.memoryTimer);
+    this.current = undefined;
+    const outcome = current.outcome;
+    const start = current.dispatchedAt ?? outcome.at;
+    const initDurationMs = !this.reportedInit ? this.initDurationMs : undefined;
+    this.reportedInit = true;
+    this.invocations++;
+    this.lastUsedAt = Date.now();
+    const result: InvocationResult = {
+      requestId: current.dispatch.requestId,
+      status: outcome.status,
+      body: outcome.body,
+      errorType: outcome.errorType,
+      cold: current.cold,
+      initDurationMs: current.cold ? initDurationMs : undefined,
+      // Node's timers may fire a fraction of a millisecond early by performance.now(); Lambda reports a
+      // timed-out invocation as having run its whole timeout.
+      durationMs:
+        outcome.status === "timeout"
+          ? Math.max(outcome.at - start, this.config.timeoutSeconds * 1000)
+          : Math.max(0, outcome.at - start),
+      // A killed process's peak can read past the limit; Lambda reports the memory size itself.
+      maxMemoryUsedMb:
+        outcome.errorType === "Runtime.OutOfMemory"
+          ? this.config.memorySizeMb
+          : Math.max(current.peakMb, memoryOf(this.child.pid).peakMb),
+      logs: current.logs,
+      startedAt: current.startedAt,
+      endedAt: Date.now(),
+      environmentId: this.id,
+    };
+    // A worker that has posted its result asks for the next event straight away; until that request
+    // arrives it is not yet free, but it will be: callers treat the environment as reusable.
+    if (this.state === "busy") this.state = "idle";
+    current.resolve(result);
+  }
+
+  private onOutput(stream: "stdout" | "stderr", chunk: Buffer): void {
+    const text = this.buffers[stream] + chunk.toString("utf8");
+    const lines = text.split("\n");
+    this.buffers[stream] = lines.pop() ?? "";
+    for (const line of lines) this.onOutputLine(line);
+  }
+
+  private flushBuffers(): void {
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.buffers[stream]) this.onOutputLine(this.buffers[stream]);
+      this.buffers[stream] = "";
+    }
+  }
+
+  private onOutputLine(line: string): void {
+    const current = this.current;
+    if (line.startsWith(END_MARKER)) {
+      if (current && line.slice(END_MARKER.length) === current.dispatch.requestId) {
+        current.markers++;
+        if (current.markers >= 2 && current.outcome) this.finish();
+      }
+      return;
+    }
+    // A killed worker's last words (a socket reset on its long poll) are not the function's logs.
+    if (this.stopReason === "shutdown" || this.stopReason === "recycled") return;
+    if (current) current.logs.push(line);
+    this.hooks.onLine(this, line, current?.dispatch.requestId);
+  }
+}

@@ -1,0 +1,1 @@
+export declare const END_MARKER: string;

@@ -1,0 +1,221 @@
+import { createReadStream, existsSync, statSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+import { z } from "zod";
+import { corsHeaders, HttpError, readBody, readJson, sendJson } from "../http.js";
+import type { Lab } from "../lab.js";
+import { PAGE_DIR } from "../paths.js";
+import { TooManyRequestsError } from "../runtime/function-pool.js";
+import { type LambdaRuntime, UnknownFunctionError } from "../runtime/lambda-runtime.js";
+import type { createWebApp } from "../services/web-app.js";
+import { lambdaInvokeApi } from "./lambda-api.js";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json",
+};
+
+const BurstRequest = z.strictObject({
+  functionId: z.string().min(1).optional(),
+  count: z.number().int().min(1, "count must be at least 1").max(200, "count must be at most 200"),
+  payload: z.unknown().optional(),
+});
+const InvokeRequest = z.strictObject({
+  payload: z.unknown().optional(),
+  invocationType: z.enum(["RequestResponse", "Event"]).default("RequestResponse"),
+});
+const RunRequest = z.strictObject({
+  dryRun: z.boolean().optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD")
+    .optional(),
+});
+const AgeRequest = z.strictObject({
+  key: z.string().min(1),
+  hours: z
+    .number()
+    .min(0)
+    .max(24 * 365),
+});
+
+const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new HttpError(
+    400,
+    result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+  );
+};
+
+/** A payload for bursts: the sample event of the function, so a burst does the function's real work. */
+export type SamplePayload = (functionId: string) => Promise<unknown>;
+
+/**
+ * The lab's HTTP API for the page (JSON + server-sent events), the Lambda Invoke API, and the page itself
+ * from packages/lab/page/. Documented in packages/lab/README.md.
+ */
+export const createLabServer = (
+  lab: Lab,
+  deps: { runtime: LambdaRuntime; webApp: ReturnType<typeof createWebApp>; samplePayload?: SamplePayload },
+) => {
+  const invokeApi = lambdaInvokeApi(lab, deps.runtime);
+
+  const sse = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      ...corsHeaders(req.headers.origin),
+    });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const only = url.searchParams.get("types")?.split(",").filter(Boolean);
+    let id = 0;
+    const send = (type: string, data: unknown) =>
+      res.write(`id: ${++id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    send("hello", { at: Date.now(), urls: lab.urls });
+    const listener = (event: { type: string; at: number; data: unknown }) => {
+      if (!only || only.includes(event.type)) send(event.type, { at: event.at, ...(event.data as object) });
+    };
+    lab.events.on("event", listener);
+    // A comment every 15 s keeps proxies and browsers from closing an idle stream.
+    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+    req.on("close", () => {
+      clearInterval(keepAlive);
+      lab.events.off("event", listener);
+    });
+  };
+
+  const serveStatic = (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+    const relative = normalize(decodeURIComponent(pathname === "/" ? "/index.html" : pathname)).replace(
+      /^([/\\])+/,
+      "",
+    );
+    const file = join(PAGE_DIR, relative);
+    if (!file.startsWith(PAGE_DIR + sep) || !existsSync(file) || !statSync(file).isFile())
+      throw new HttpError(404, `no page file ${pathname}`);
+    res.writeHead(200, {
+      "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+    });
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  };
+
+  const defaultPayload = async (functionId: string): Promise<unknown> =>
+    deps.samplePayload ? deps.samplePayload(functionId) : {};
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const cors = corsHeaders(req.headers.origin);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+    if (method === "OPTIONS") {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    const json = (status: number, body: unknown) => sendJson(res, status, body, cors);
+    try {
+      if (path.startsWith("/2015-03-31/functions/")) return await invokeApi(req, res);
+      if (!path.startsWith("/api/")) {
+        if (method !== "GET" && method !== "HEAD")
+          throw new HttpError(405, `${method} is not allowed on page files`);
+        return serveStatic(req, res, path);
+      }
+      if (path === "/api/events" && method === "GET") return sse(req, res);
+      if (path === "/api/state" && method === "GET") return json(200, await lab.state());
+      if (path === "/api/invocations" && method === "GET") {
+        const limit = Number(url.searchParams.get("limit") ?? 100);
+        const functionId = url.searchParams.get("function") ?? undefined;
+        return json(
+          200,
+          lab.invocations({
+            ...(functionId ? { functionId } : {}),
+            limit: Number.isFinite(limit) ? limit : 100,
+          }),
+        );
+      }
+      if (path === "/api/concurrency" && method === "GET") {
+        const state = deps.runtime.state();
+        return json(
+          200,
+          state.map((f) => ({
+            functionId: f.id,
+            concurrent: f.concurrent,
+            limit: f.concurrencyLimit,
+            reservedConcurrency: f.reservedConcurrency ?? null,
+            queued: f.queued,
+            history: lab.concurrencyHistory()[f.id] ?? [],
+          })),
+        );
+      }
+      if (path === "/api/burst" && method === "POST") {
+        const body = parse(BurstRequest, await readJson(req));
+        if (!body.functionId) throw new HttpError(400, 'functionId: required (e.g. "upload")');
+        if (!deps.runtime.has(body.functionId))
+          throw new UnknownFunctionError(body.functionId, deps.runtime.functionIds);
+        const payload = body.payload === undefined ? await defaultPayload(body.functionId) : body.payload;
+        return json(200, await lab.burst(body.functionId, body.count, payload));
+      }
+      const fnMatch = /^\/api\/functions\/([a-z0-9-]+)\/(invoke|burst)$/.exec(path);
+      if (fnMatch && method === "POST") {
+        const [, functionId, action] = fnMatch as unknown as [string, string, string];
+        if (!deps.runtime.has(functionId))
+          throw new UnknownFunctionError(functionId, deps.runtime.functionIds);
+        if (action === "burst") {
+          const body = parse(BurstRequest, await readJson(req));
+          const payload = body.payload === undefined ? await defaultPayload(functionId) : body.payload;
+          return json(200, await lab.burst(functionId, body.count, payload));
+        }
+        const body = parse(InvokeRequest, await readJson(req));
+        const payload = body.payload === undefined ? await defaultPayload(functionId) : body.payload;
+        if (body.invocationType === "Event")
+          return json(202, { requestId: deps.runtime.invokeAsync(functionId, payload, { source: "page" }) });
+        return json(200, await deps.runtime.invoke(functionId, payload, { source: "page" }));
+      }
+      const runMatch = /^\/api\/(?:batch|functions)\/(orphan-cleanup|daily-stats)\/run$/.exec(path);
+      if (runMatch && method === "POST") {
+        const body = parse(RunRequest, await readJson(req));
+        const run = await lab.runNow(runMatch[1] as "orphan-cleanup" | "daily-stats", {
+          ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
+          ...(body.date ? { date: body.date } : {}),
+        });
+        return json(200, run);
+      }
+      if (path === "/api/batch" && method === "GET") return json(200, lab.batchRuns());
+      if ((path === "/api/slack" || path === "/api/slack/messages") && method === "GET")
+        return json(200, lab.slack.messages());
+      if (path === "/api/on-failure" && method === "GET") return json(200, lab.onFailureRecords());
+      if (path === "/api/uploads" && method === "GET") return json(200, await lab.uploads());
+      if (path === "/api/uploads/age" && method === "POST") {
+        const body = parse(AgeRequest, await readJson(req));
+        await lab.ageUpload(body.key, body.hours);
+        return json(200, {
+          key: body.key,
+          lastModified: new Date(Date.now() - body.hours * 3_600_000).toISOString(),
+        });
+      }
+      if (path === "/api/posts" && method === "GET") return json(200, await deps.webApp.listPosts());
+      throw new HttpError(404, `no route ${method} ${path}; see packages/lab/README.md for the API`);
+    } catch (error) {
+      if (error instanceof TooManyRequestsError)
+        return json(429, { Type: "User", message: error.message, Reason: error.reason });
+      if (error instanceof UnknownFunctionError) return json(404, { error: error.message });
+      if (error instanceof HttpError) return json(error.status, { error: error.message });
+      // Drain what the client sent, so the error reaches it instead of a reset.
+      await readBody(req).catch(() => undefined);
+      return json(500, { error: (error as Error).message });
+    }
+  };
+};

@@ -1,0 +1,87 @@
+import { makeAlarmSnsEvent } from "@lambda-lab/alerts/encode";
+
+export type AlarmMetric = "Errors" | "Throttles";
+
+export interface AlarmStatus {
+  name: string;
+  functionId: string;
+  metric: AlarmMetric;
+  state: "OK" | "ALARM";
+  changedAt: string | undefined;
+}
+
+/**
+ * The stack's CloudWatch alarms on each function's Errors and Throttles (Sum ≥ 1 per period), evaluated at
+ * the end of each period. A state change is published as SNS delivers it to the alerts function.
+ */
+export const createAlarms = (options: {
+  functions: readonly { id: string; functionName: string }[];
+  periodMs: number;
+  region: string;
+  accountId: string;
+  publish: (event: unknown) => void;
+}) => {
+  const alarms = new Map<string, AlarmStatus & { count: number; functionName: string }>();
+  for (const fn of options.functions)
+    for (const metric of ["Errors", "Throttles"] as const)
+      alarms.set(`${fn.id}:${metric}`, {
+        name: `${fn.functionName}-${metric.toLowerCase()}`,
+        functionId: fn.id,
+        functionName: fn.functionName,
+        metric,
+        state: "OK",
+        changedAt: undefined,
+        count: 0,
+      });
+  const evaluate = () => {
+    for (const alarm of alarms.values()) {
+      const next = alarm.count >= 1 ? "ALARM" : "OK";
+      const value = alarm.count;
+      alarm.count = 0;
+      if (next === alarm.state) continue;
+      const previous = alarm.state;
+      alarm.state = next;
+      alarm.changedAt = new Date().toISOString();
+      options.publish(
+        makeAlarmSnsEvent({
+          name: alarm.name,
+          description: `${alarm.functionName}: ${alarm.metric} ≥ 1 in ${Math.round(options.periodMs / 1000)} s (local lab)`,
+          state: next,
+          previousState: previous,
+          value,
+          region: options.region,
+          accountId: options.accountId,
+          metric: {
+            namespace: "AWS/Lambda",
+            name: alarm.metric,
+            dimensions: { FunctionName: alarm.functionName },
+            statistic: "Sum",
+            period: Math.max(10, Math.round(options.periodMs / 1000)),
+            unit: null,
+          },
+          threshold: 1,
+          comparison: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+        }),
+      );
+    }
+  };
+  const timer = setInterval(evaluate, options.periodMs);
+  timer.unref();
+  return {
+    record(functionId: string, metric: AlarmMetric) {
+      const alarm = alarms.get(`${functionId}:${metric}`);
+      if (alarm) alarm.count++;
+    },
+    status: (): AlarmStatus[] =>
+      [...alarms.values()].map(({ name, functionId, metric, state, changedAt }) => ({
+        name,
+        functionId,
+        metric,
+        state,
+        changedAt,
+      })),
+    evaluate,
+    stop: () => clearInterval(timer),
+  };
+};
