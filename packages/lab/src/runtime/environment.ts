@@ -283,38 +283,44 @@ export class Environment {
     const { peakMb, rssMb } = memoryOf(this.child.pid);
     current.peakMb = Math.max(current.peakMb, peakMb);
     if (rssMb <= this.config.memorySizeMb) return;
-    const message = `RequestId: ${current.dispatch.requestId} Error: Runtime exited with error: signal: killed`;
     current.peakMb = this.config.memorySizeMb;
-    current.outcome = {
-      status: "error",
-      body: errorJson("Runtime.OutOfMemory", message),
-      errorType: "Runtime.OutOfMemory",
-      at: performance.now(),
-    };
-    current.logs.push(message);
-    this.hooks.onLine(this, message, current.dispatch.requestId);
-    this.state = "stopped";
-    this.stopReason = "out-of-memory";
-    this.child.kill("SIGKILL");
-    this.finish();
+    this.stopInvocation(
+      "error",
+      "Runtime.OutOfMemory",
+      `RequestId: ${current.dispatch.requestId} Error: Runtime exited with error: signal: killed`,
+      "out-of-memory",
+    );
   }
 
   private onTimeout(): void {
     const current = this.current;
     if (!current || current.outcome) return;
-    const message = timeoutMessage(current.dispatch.requestId, this.config.timeoutSeconds);
-    current.outcome = {
-      status: "timeout",
-      body: errorJson("Sandbox.Timedout", message),
-      errorType: "Sandbox.Timedout",
-      at: performance.now(),
-    };
+    current.peakMb = Math.max(current.peakMb, memoryOf(this.child.pid).peakMb);
+    this.stopInvocation(
+      "timeout",
+      "Sandbox.Timedout",
+      timeoutMessage(current.dispatch.requestId, this.config.timeoutSeconds),
+      "timeout",
+    );
+  }
+
+  /**
+   * Ends the current invocation from outside the handler, as Lambda does: whatever the handler was doing
+   * stops here, the environment is killed, and the next request is cold.
+   */
+  private stopInvocation(
+    status: "error" | "timeout",
+    errorType: string,
+    message: string,
+    reason: "out-of-memory" | "timeout",
+  ): void {
+    const current = this.current;
+    if (!current) return;
+    current.outcome = { status, body: errorJson(errorType, message), errorType, at: performance.now() };
     current.logs.push(message);
     this.hooks.onLine(this, message, current.dispatch.requestId);
-    current.peakMb = Math.max(current.peakMb, memoryOf(this.child.pid).peakMb);
-    // Lambda stops the environment: whatever the handler was doing ends here, and the next request is cold.
     this.state = "stopped";
-    this.stopReason = "timeout";
+    this.stopReason = reason;
     this.child.kill("SIGKILL");
     this.finish();
   }

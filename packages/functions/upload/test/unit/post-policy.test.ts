@@ -5,7 +5,7 @@ import { amzDate, createPolicySigner, createPostForm, type PostPolicyInput } fro
 import { decodePolicy, policyViolations, referencePolicySignature } from "../support/post-policy-rules.js";
 
 const CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  accessKeyId: "AKIDEXAMPLE",
   secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 };
 const NOW = new Date("2026-11-25T12:34:56.789Z");
@@ -81,7 +81,7 @@ describe("createPostForm", () => {
         { "x-amz-meta-owner": "user-42" },
         { "x-amz-meta-original-filename": "cat.jpg" },
         { "x-amz-algorithm": "AWS4-HMAC-SHA256" },
-        { "x-amz-credential": "AKIAIOSFODNN7EXAMPLE/20261125/eu-west-1/s3/aws4_request" },
+        { "x-amz-credential": "AKIDEXAMPLE/20261125/eu-west-1/s3/aws4_request" },
         { "x-amz-date": "20261125T123456Z" },
       ],
     });
