@@ -76,16 +76,19 @@ export interface AsyncFailure {
   last: InvocationRecord;
 }
 
+/** An invocation handed to an environment (cold when that environment is new). */
+export interface InvocationStarted {
+  functionId: string;
+  requestId: string;
+  invocationType: InvocationType;
+  source: string;
+  attempt: number;
+  cold: boolean;
+  environmentId: string;
+}
+
 export interface PoolHooks {
-  onStart(info: {
-    functionId: string;
-    requestId: string;
-    invocationType: InvocationType;
-    source: string;
-    attempt: number;
-    cold: boolean;
-    environmentId: string;
-  }): void;
+  onStart(info: InvocationStarted): void;
   onRecord(record: InvocationRecord): void;
   onThrottle(functionId: string, invocationType: InvocationType): void;
   onConcurrency(functionId: string, concurrent: number): void;

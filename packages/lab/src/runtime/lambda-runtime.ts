@@ -5,10 +5,13 @@ import {
   ConcurrencyLimit,
   FunctionPool,
   type InvocationRecord,
+  type InvocationStarted,
   type InvocationType,
   type InvokeOptions,
 } from "./function-pool.js";
 import { startRuntimeApi } from "./runtime-api.js";
+
+export type { InvocationStarted };
 
 export interface LabFunction extends FunctionRuntimeConfig {
   /** Reserved concurrency; undefined shares the account's unreserved pool. */
@@ -23,16 +26,6 @@ export interface RuntimeOptions {
   unreservedConcurrency?: number;
   idleTimeoutMs?: number;
   retryDelaysMs?: readonly number[];
-}
-
-export interface InvocationStarted {
-  functionId: string;
-  requestId: string;
-  invocationType: InvocationType;
-  source: string;
-  attempt: number;
-  cold: boolean;
-  environmentId: string;
 }
 
 export interface RuntimeEvents {
