@@ -155,26 +155,34 @@ const walk = async (run: RunState, mode: RunMode, deps: CleanupDeps, settings: C
     commit();
     await inStage("write checkpoint", () => deps.state.writeRun(mode, run));
   };
-  const queue = createDeleteQueue<Position>(deps.store, {
-    originalDeleted(key) {
-      run.deletes.deleted++;
-      addToSample(run.deletedSample, key);
+  const queue = createDeleteQueue<Position>(
+    deps.store,
+    {
+      originalDeleted(key) {
+        run.deletes.deleted++;
+        addToSample(run.deletedSample, key);
+      },
+      derivedDeleted() {
+        run.deletes.derivedDeleted++;
+      },
+      failed(failure) {
+        run.deletes.deleteErrors++;
+        if (run.errorSample.length < SAMPLE_LIMIT)
+          run.errorSample.push({ key: failure.key, code: failure.code, message: failure.message });
+        deps.log.warn("S3 did not delete a key", { ...failure });
+      },
+      originalKept() {
+        run.deletes.keptAfterError++;
+      },
+      originalReferenced(key) {
+        run.deletes.keptReferenced++;
+        deps.log.warn("kept an orphan that was attached during the run", { key });
+      },
+      // Deletions reach the EFS checkpoint as soon as S3 confirms them, so a crash cannot lose their count.
+      flushed: checkpoint,
     },
-    derivedDeleted() {
-      run.deletes.derivedDeleted++;
-    },
-    failed(failure) {
-      run.deletes.deleteErrors++;
-      if (run.errorSample.length < SAMPLE_LIMIT)
-        run.errorSample.push({ key: failure.key, code: failure.code, message: failure.message });
-      deps.log.warn("S3 did not delete a key", { ...failure });
-    },
-    originalKept() {
-      run.deletes.keptAfterError++;
-    },
-    // Deletions reach the EFS checkpoint as soon as S3 confirms them, so a crash cannot lose their count.
-    flushed: checkpoint,
-  });
+    (originals) => deps.refs.referencedAmong(originals),
+  );
 
   const lowOnTime = () => deps.remainingMs() < settings.safetyMarginMs;
   let end: WalkEnd = "done";

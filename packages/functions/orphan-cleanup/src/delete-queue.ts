@@ -13,6 +13,8 @@ export interface DeleteQueueEvents {
   failed(failure: DeleteFailure & { original: boolean }): void;
   /** An original left in place because it or one of its derived objects could not be deleted. */
   originalKept(key: string): void;
+  /** An original left in place because the database references it now (attached after the walk read it). */
+  originalReferenced(key: string): void;
   /** After each DeleteObjects request has been accounted for: the moment to checkpoint. */
   flushed(): Promise<void>;
 }
@@ -37,8 +39,14 @@ interface Entry<P> {
  * requests stay close to ceil(keys / 1000). An original is queued only once S3 has confirmed every one of its
  * derived objects (variants, manifest, quarantine marker) deleted: if any of those fails, the original stays
  * and the next run finds it again, so a partial failure never leaves derived objects nobody can trace.
+ * Each request's images are re-checked against the database (`referencedNow`) just before it is sent, so an
+ * upload attached to a post during the run is never deleted; a failing check throws and nothing is sent.
  */
-export const createDeleteQueue = <P>(store: ObjectStore, events: DeleteQueueEvents) => {
+export const createDeleteQueue = <P>(
+  store: ObjectStore,
+  events: DeleteQueueEvents,
+  referencedNow: (originals: readonly string[]) => Promise<Set<string>>,
+) => {
   const queue: Entry<P>[] = [];
   /** Images not yet resolved, in key order. */
   let pending: Image<P>[] = [];
@@ -50,8 +58,26 @@ export const createDeleteQueue = <P>(store: ObjectStore, events: DeleteQueueEven
   };
 
   const flushOne = async () => {
-    const batch = queue.splice(0, S3_BATCH_LIMIT);
-    const result = await store.deleteMany(batch.map((entry) => entry.key));
+    const taken = queue.splice(0, S3_BATCH_LIMIT);
+    // Every image with a key in this request is re-checked, so an upload attached during the run keeps its
+    // original and whatever derived objects have not been sent yet.
+    const images = [...new Set(taken.map((entry) => entry.image.key))];
+    const referenced = await referencedNow(images);
+    if (referenced.size > 0) {
+      for (const entry of taken)
+        if (referenced.has(entry.image.key) && !entry.image.resolved) {
+          events.originalReferenced(entry.image.key);
+          resolve(entry.image);
+        }
+      // Its keys still waiting for a later request go too.
+      const rest = queue.splice(0).filter((entry) => !referenced.has(entry.image.key));
+      queue.push(...rest);
+    }
+    const batch = taken.filter((entry) => !referenced.has(entry.image.key));
+    const result =
+      batch.length > 0
+        ? await store.deleteMany(batch.map((entry) => entry.key))
+        : { deleted: [], errors: [] };
     const failures = new Map(result.errors.map((failure) => [failure.key, failure]));
     const confirmed = new Set(result.deleted);
     for (const entry of batch) {

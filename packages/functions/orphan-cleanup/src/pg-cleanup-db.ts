@@ -55,6 +55,15 @@ export const createPgCleanupDb = (
       return result.rows.map((row) => row.key);
     },
 
+    async referencedAmong(keys) {
+      const result = await (await getPool()).query<{ key: string }>({
+        name: "orphan-cleanup-referenced-among",
+        text: "select key from images where key = any($1::text[])",
+        values: [keys],
+      });
+      return new Set(result.rows.map((row) => row.key));
+    },
+
     async save(row: CleanupRunRow) {
       await (await getPool()).query({
         name: "orphan-cleanup-save-run",

@@ -7,6 +7,11 @@ export interface ImageRefs {
    * shorter than `limit` means there are no more.
    */
   keysAfter(after: string, limit: number): Promise<string[]>;
+  /**
+   * Which of `keys` are referenced now. Asked right before originals are deleted: the merge walk judged them
+   * from a page read earlier, and the web app may have attached an old upload since.
+   */
+  referencedAmong(keys: readonly string[]): Promise<Set<string>>;
 }
 
 export type RunStatus = "running" | "completed" | "stopped" | "failed";

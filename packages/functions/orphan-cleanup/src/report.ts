@@ -28,6 +28,7 @@ export interface CleanupReport {
   derivedDeleted: number;
   errors: number;
   keptAfterError: number;
+  keptReferenced: number;
   /** While the run is unfinished: the next invocation continues after this key. */
   resumeAfter?: string;
   deletedSample: string[];
@@ -55,6 +56,7 @@ export const reportOf = (run: RunState, now: Date): CleanupReport => ({
   derivedDeleted: run.deletes.derivedDeleted,
   errors: run.deletes.deleteErrors,
   keptAfterError: run.deletes.keptAfterError,
+  keptReferenced: run.deletes.keptReferenced,
   ...(run.status === "running" && run.lastKey !== undefined ? { resumeAfter: run.lastKey } : {}),
   deletedSample: run.deletedSample,
   errorSample: run.errorSample,

@@ -24,6 +24,8 @@ export const DeleteCounters = z.object({
   deleteErrors: count,
   /** Originals left in place because they or one of their derived objects failed to delete. */
   keptAfterError: count,
+  /** Originals the web app referenced after the walk judged them orphans: re-checked, and kept. */
+  keptReferenced: count.default(0),
 });
 export type DeleteCounters = z.infer<typeof DeleteCounters>;
 
@@ -81,4 +83,5 @@ export const emptyDeleteCounters = (): DeleteCounters => ({
   derivedDeleted: 0,
   deleteErrors: 0,
   keptAfterError: 0,
+  keptReferenced: 0,
 });

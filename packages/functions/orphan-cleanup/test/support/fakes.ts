@@ -63,6 +63,13 @@ export const createMemoryRefs = (keys: Iterable<string> = []) => {
       }
       return sorted.slice(lo, lo + limit);
     },
+    async referencedAmong(keys) {
+      calls++;
+      if (failAfter !== undefined && calls > failAfter)
+        throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+      const present = new Set(sorted);
+      return new Set(keys.filter((key) => present.has(key)));
+    },
     calls: () => calls,
     failAfterCalls(n) {
       failAfter = n;

@@ -4,7 +4,8 @@ import type { ImageRefs } from "../../src/ports.js";
 export type Operation =
   | { op: "list"; prefix: string; failed: boolean }
   | { op: "delete"; keys: string[] }
-  | { op: "refs"; failed: boolean };
+  | { op: "refs"; failed: boolean }
+  | { op: "recheck"; failed: boolean };
 
 export interface StoreFaults {
   /** Throw on the nth (1-based) listing of this prefix and on every later one. */
@@ -63,6 +64,16 @@ export const recordingRefs = (inner: ImageRefs, timeline: Operation[]): ImageRef
       return keys;
     } catch (error) {
       timeline.push({ op: "refs", failed: true });
+      throw error;
+    }
+  },
+  async referencedAmong(keys) {
+    try {
+      const found = await inner.referencedAmong(keys);
+      timeline.push({ op: "recheck", failed: false });
+      return found;
+    } catch (error) {
+      timeline.push({ op: "recheck", failed: true });
       throw error;
     }
   },

@@ -150,6 +150,8 @@ describe("orphan cleanup (in-memory store and references)", () => {
     expect(timeline.filter((entry) => entry.op === "refs")).toHaveLength(
       Math.ceil((dataset.referencedKeys.length + 1) / 1000),
     );
+    // One re-check query per DeleteObjects request, just before it is sent.
+    expect(timeline.filter((entry) => entry.op === "recheck")).toHaveLength(deletes.length);
   });
 
   it("keeps an original whose variant S3 refused to delete, and reports the per-key error", async () => {

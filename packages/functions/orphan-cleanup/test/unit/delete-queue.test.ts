@@ -9,6 +9,7 @@ const recorder = () => {
     derived: [] as string[],
     failed: [] as DeleteFailure[],
     kept: [] as string[],
+    referenced: [] as string[],
     flushes: 0,
   };
   return {
@@ -18,12 +19,61 @@ const recorder = () => {
       derivedDeleted: (key: string) => void seen.derived.push(key),
       failed: (failure: DeleteFailure) => void seen.failed.push(failure),
       originalKept: (key: string) => void seen.kept.push(key),
+      originalReferenced: (key: string) => void seen.referenced.push(key),
       flushed: async () => void seen.flushes++,
     },
   };
 };
 
+const noneReferenced = async () => new Set<string>();
+
 describe("delete queue", () => {
+  it("keeps an original the web app attached after the walk judged it an orphan, and never sends it", async () => {
+    const store = createMemoryObjectStore();
+    for (const key of ["uploads/1.jpg", "variants/1/thumb.webp", "uploads/2.jpg", "variants/2/thumb.webp"])
+      store.seed(key, "x");
+    const sent: string[] = [];
+    const spy: ObjectStore = {
+      ...store,
+      deleteMany: (keys) => {
+        sent.push(...keys);
+        return store.deleteMany(keys);
+      },
+    };
+    const { seen, events } = recorder();
+    const attachedDuringRun = async (originals: readonly string[]) =>
+      new Set(originals.filter((key) => key === "uploads/2.jpg"));
+    const queue = createDeleteQueue<number>(spy, events, attachedDuringRun);
+
+    await queue.add("uploads/1.jpg", ["variants/1/thumb.webp"], 1);
+    await queue.add("uploads/2.jpg", ["variants/2/thumb.webp"], 2);
+    await queue.drain();
+
+    expect(sent).not.toContain("uploads/2.jpg");
+    expect(sent).not.toContain("variants/2/thumb.webp");
+    expect(store.objects.has("uploads/2.jpg")).toBe(true);
+    expect(store.objects.has("variants/2/thumb.webp")).toBe(true);
+    expect(seen.referenced).toEqual(["uploads/2.jpg"]);
+    expect(seen.deleted).toEqual(["uploads/1.jpg"]);
+    expect(queue.pendingCount()).toBe(0);
+  });
+
+  it("sends nothing of a batch whose re-check fails (fail closed)", async () => {
+    const store = createMemoryObjectStore();
+    store.seed("uploads/1.jpg", "x");
+    const { events } = recorder();
+    const queue = createDeleteQueue<number>(store, events, async () => {
+      throw new Error("connect ECONNREFUSED 127.0.0.1:5432");
+    });
+    await expect(
+      (async () => {
+        await queue.add("uploads/1.jpg", [], 1);
+        await queue.drain();
+      })(),
+    ).rejects.toThrow(/ECONNREFUSED/);
+    expect(store.objects.has("uploads/1.jpg")).toBe(true);
+  });
+
   it("fills requests of 1,000 keys across images and deletes each original after its derived objects", async () => {
     const store = createMemoryObjectStore();
     const requests: string[][] = [];
@@ -35,7 +85,7 @@ describe("delete queue", () => {
       },
     };
     const { seen, events } = recorder();
-    const queue = createDeleteQueue<number>(spy, events);
+    const queue = createDeleteQueue<number>(spy, events, noneReferenced);
 
     for (let i = 0; i < 700; i++) await queue.add(`uploads/${i}`, [`variants/${i}/a`, `variants/${i}/b`], i);
     await queue.drain();
@@ -68,7 +118,7 @@ describe("delete queue", () => {
       },
     };
     const { seen, events } = recorder();
-    const queue = createDeleteQueue<string>(failing, events);
+    const queue = createDeleteQueue<string>(failing, events, noneReferenced);
 
     await queue.add("uploads/1", ["variants/1/a"], "before-1");
     await queue.add("uploads/2", ["variants/2/a"], "before-2");
@@ -89,7 +139,7 @@ describe("delete queue", () => {
       deleteMany: async () => ({ deleted: [], errors: [] }),
     };
     const { seen, events } = recorder();
-    const queue = createDeleteQueue<number>(silent, events);
+    const queue = createDeleteQueue<number>(silent, events, noneReferenced);
 
     await queue.add("uploads/1", [], 0);
     await queue.drain();
