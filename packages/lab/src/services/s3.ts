@@ -1,17 +1,8 @@
-/// <reference path="../../../shared/src/testing/s3rver.d.ts" />
-import type { AddressInfo } from "node:net";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { S3rverEvent } from "@lambda-lab/shared/testing";
-import { createLocalS3Client } from "@lambda-lab/shared/testing";
+import { type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
 
-export interface LabS3 {
-  endpoint: string;
-  port: number;
-  bucket: string;
-  client: S3Client;
+/** The lab's S3: the shared local S3, plus the port it asked for when that one was busy. */
+export interface LabS3 extends LocalS3 {
   movedFrom?: number;
-  onEvent(listener: (event: S3rverEvent) => void): void;
-  stop(): Promise<void>;
 }
 
 const xmlEscape = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -36,8 +27,8 @@ export const corsConfiguration = (origins: readonly string[]): string =>
   ].join("");
 
 /**
- * The local S3: s3rver with its data in `directory` (kept across runs), on `port` or, when that is busy,
- * on a free one. Like startLocalS3 from @lambda-lab/shared/testing, but persistent and with bucket CORS.
+ * The local S3: the shared s3rver harness with its data in `directory` (kept across runs) and the bucket's
+ * CORS rules, on `port` or, when that is busy, on a free one.
  */
 export const startLabS3 = async (options: {
   directory: string;
@@ -45,42 +36,18 @@ export const startLabS3 = async (options: {
   port: number;
   corsOrigins: readonly string[];
 }): Promise<LabS3> => {
-  const { default: S3rver } = await import("s3rver");
-  const make = (port: number) =>
-    new S3rver({
-      address: "127.0.0.1",
-      port,
-      silent: true,
+  const start = (port: number) =>
+    startLocalS3({
       directory: options.directory,
-      configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.corsOrigins)] }],
+      bucket: options.bucket,
+      port,
+      bucketConfigs: [corsConfiguration(options.corsOrigins)],
+      recordEvents: false,
     });
-  let server = make(options.port);
-  let movedFrom: number | undefined;
-  let address: AddressInfo;
   try {
-    address = (await server.run()) as AddressInfo;
+    return await start(options.port);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || options.port === 0) throw error;
-    movedFrom = options.port;
-    server = make(0);
-    address = (await server.run()) as AddressInfo;
+    return { ...(await start(0)), movedFrom: options.port };
   }
-  const endpoint = `http://127.0.0.1:${address.port}`;
-  const listeners: ((event: S3rverEvent) => void)[] = [];
-  server.on("event", (event: S3rverEvent) => {
-    for (const listener of listeners) listener(event);
-  });
-  const client = createLocalS3Client(endpoint);
-  return {
-    endpoint,
-    port: address.port,
-    bucket: options.bucket,
-    client,
-    ...(movedFrom !== undefined ? { movedFrom } : {}),
-    onEvent: (listener) => void listeners.push(listener),
-    async stop() {
-      client.destroy();
-      await server.close();
-    },
-  };
 };

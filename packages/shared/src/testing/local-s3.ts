@@ -15,6 +15,7 @@ export interface S3rverEvent {
 
 export interface LocalS3 {
   endpoint: string;
+  port: number;
   bucket: string;
   client: S3Client;
   /** Every event s3rver emitted since start, in order. */
@@ -39,31 +40,44 @@ export const createLocalS3Client = (endpoint: string, region = "us-east-1"): S3C
     responseChecksumValidation: "WHEN_REQUIRED",
   });
 
-/** Starts a real local S3 server (s3rver) on a free loopback port with one bucket, data in a temp folder. */
-export const startLocalS3 = async (
-  options: { bucket?: string; directory?: string } = {},
-): Promise<LocalS3> => {
+export interface LocalS3Options {
+  bucket?: string;
+  /** Data folder, kept on stop; a temp folder (deleted on stop) when omitted. */
+  directory?: string;
+  /** Loopback port; 0 (default) picks a free one. */
+  port?: number;
+  /** Bucket sub-resource documents s3rver applies at start, e.g. a CORSConfiguration XML. */
+  bucketConfigs?: string[];
+  /** Keep every event in `events` (tests); a long-running lab only listens. Default true. */
+  recordEvents?: boolean;
+}
+
+/** Starts a real local S3 server (s3rver) on loopback with one bucket. */
+export const startLocalS3 = async (options: LocalS3Options = {}): Promise<LocalS3> => {
   const bucket = options.bucket ?? "lab-images";
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), "s3rver-")));
   const { default: S3rver } = await import("s3rver");
   const server = new S3rver({
     address: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     silent: true,
     directory,
-    configureBuckets: [{ name: bucket }],
+    configureBuckets: [
+      { name: bucket, ...(options.bucketConfigs ? { configs: options.bucketConfigs } : {}) },
+    ],
   });
   const address = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${address.port}`;
   const events: S3rverEvent[] = [];
   const listeners: ((event: S3rverEvent) => void)[] = [];
   server.on("event", (event: S3rverEvent) => {
-    events.push(event);
+    if (options.recordEvents !== false) events.push(event);
     for (const listener of listeners) listener(event);
   });
   const client = createLocalS3Client(endpoint);
   return {
     endpoint,
+    port: address.port,
     bucket,
     client,
     events,
