@@ -1,4 +1,5 @@
 import { type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
+import { isPortFree } from "../http.js";
 
 /** The lab's S3: the shared local S3, plus the port it asked for when that one was busy. */
 export interface LabS3 extends LocalS3 {
@@ -36,18 +37,14 @@ export const startLabS3 = async (options: {
   port: number;
   corsOrigins: readonly string[];
 }): Promise<LabS3> => {
-  const start = (port: number) =>
-    startLocalS3({
-      directory: options.directory,
-      bucket: options.bucket,
-      port,
-      bucketConfigs: [corsConfiguration(options.corsOrigins)],
-      recordEvents: false,
-    });
-  try {
-    return await start(options.port);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || options.port === 0) throw error;
-    return { ...(await start(0)), movedFrom: options.port };
-  }
+  // s3rver reports a busy port as an unhandled 'error' event, not a rejected start: look before binding.
+  const busy = options.port !== 0 && !(await isPortFree(options.port, "127.0.0.1"));
+  const s3 = await startLocalS3({
+    directory: options.directory,
+    bucket: options.bucket,
+    port: busy ? 0 : options.port,
+    bucketConfigs: [corsConfiguration(options.corsOrigins)],
+    recordEvents: false,
+  });
+  return busy ? { ...s3, movedFrom: options.port } : s3;
 };

@@ -183,3 +183,33 @@ describe("the page's view of function environments", () => {
     });
   });
 });
+
+describe("the lab's S3 on a busy port", () => {
+  it("moves to a free port and says which one it asked for", async () => {
+    const { createServer } = await import("node:net");
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startLabS3 } = await import("../../src/services/s3.js");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const busyPort = (blocker.address() as { port: number }).port;
+    const directory = await mkdtemp(join(tmpdir(), "lab-s3-busy-"));
+    try {
+      const s3 = await startLabS3({
+        directory,
+        bucket: "b",
+        port: busyPort,
+        corsOrigins: ["http://127.0.0.1:5173"],
+      });
+      expect(s3.movedFrom).toBe(busyPort);
+      expect(s3.port).not.toBe(busyPort);
+      const response = await fetch(`${s3.endpoint}/b`);
+      expect(response.status).toBe(200);
+      await s3.stop();
+    } finally {
+      blocker.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
