@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import type * as z from "zod";
 
 /** Reads a request body, refusing more than `limit` bytes (the lab's endpoints take small JSON bodies). */
 export const readBody = (req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> =>
@@ -149,3 +150,13 @@ export const corsHeaders = (origin: string | undefined): Record<string, string> 
         vary: "origin",
       }
     : {};
+
+/** Parses a request body with `schema`; a mismatch is a 400 naming every bad field. */
+export const parseBody = <T>(schema: z.ZodType<T>, value: unknown): T => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new HttpError(
+    400,
+    result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+  );
+};

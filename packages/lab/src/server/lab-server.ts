@@ -1,8 +1,8 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { z } from "zod";
-import { corsHeaders, HttpError, readBody, readJson, sendJson } from "../http.js";
+import * as z from "zod";
+import { corsHeaders, HttpError, parseBody as parse, readBody, readJson, sendJson } from "../http.js";
 import type { Lab } from "../lab.js";
 import { PAGE_DIR } from "../paths.js";
 import { TooManyRequestsError } from "../runtime/function-pool.js";
@@ -45,15 +45,6 @@ const AgeRequest = z.strictObject({
     .min(0)
     .max(24 * 365),
 });
-
-const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new HttpError(
-    400,
-    result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-  );
-};
 
 /** A payload for bursts: the sample event of the function, so a burst does the function's real work. */
 export type SamplePayload = (functionId: string) => Promise<unknown>;

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isTriggerKey } from "@lambda-lab/shared";
 import type { Pool } from "pg";
-import { z } from "zod";
-import { corsHeaders, HttpError, readJson, sendJson } from "../http.js";
+import * as z from "zod";
+import { corsHeaders, HttpError, parseBody as parse, readJson, sendJson } from "../http.js";
 
 export interface WebAppOptions {
   pool: Pool;
@@ -24,15 +24,6 @@ const TokenRequest = z.strictObject({
   subject: z.string().min(1).max(128).default("demo-user"),
   ttlSeconds: z.number().int().min(1).max(3600).default(300),
 });
-
-const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new HttpError(
-    400,
-    result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-  );
-};
 
 export interface PostRow {
   id: number;
