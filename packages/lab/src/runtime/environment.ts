@@ -304,6 +304,14 @@ export class Environment {
     );
   }
 
+  /** The current invocation ended without a handler response: Lambda's error payload and log line. */
+  private recordOutcome(status: "error" | "timeout" | "crash", errorType: string, message: string): void {
+    const current = this.current;
+    if (!current) return;
+    current.outcome = { status, body: errorJson(errorType, message), errorType, at: performance.now() };
+    current.logs.push(message);
+  }
+
   /**
    * Ends the current invocation from outside the handler, as Lambda does: whatever the handler was doing
    * stops here, the environment is killed, and the next request is cold.
@@ -316,8 +324,7 @@ export class Environment {
   ): void {
     const current = this.current;
     if (!current) return;
-    current.outcome = { status, body: errorJson(errorType, message), errorType, at: performance.now() };
-    current.logs.push(message);
+    this.recordOutcome(status, errorType, message);
     this.hooks.onLine(this, message, current.dispatch.requestId);
     this.state = "stopped";
     this.stopReason = reason;
@@ -330,13 +337,7 @@ export class Environment {
     if (current && !current.outcome) {
       const message = `${new Date().toISOString()} ${current.dispatch.requestId} INIT phase timed out after ${(INIT_LIMIT_MS / 1000).toFixed(2)} seconds`;
       this.initDurationMs = INIT_LIMIT_MS;
-      current.outcome = {
-        status: "timeout",
-        body: errorJson("Sandbox.Timedout", message),
-        errorType: "Sandbox.Timedout",
-        at: performance.now(),
-      };
-      current.logs.push(message);
+      this.recordOutcome("timeout", "Sandbox.Timedout", message);
     }
     this.state = "stopped";
     this.child.kill("SIGKILL");
@@ -351,13 +352,7 @@ export class Environment {
     const current = this.current;
     if (current && !current.outcome) {
       const message = exitMessage(current.dispatch.requestId, code, signal);
-      current.outcome = {
-        status: "crash",
-        body: errorJson("Runtime.ExitError", message),
-        errorType: "Runtime.ExitError",
-        at: performance.now(),
-      };
-      current.logs.push(message);
+      this.recordOutcome("crash", "Runtime.ExitError", message);
       this.hooks.onLine(this, message, current.dispatch.requestId);
     }
     if (current) this.finish();
