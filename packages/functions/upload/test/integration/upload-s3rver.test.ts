@@ -4,6 +4,7 @@ import { createLogger, manifestKeyOf, quarantineKeyOf } from "@lambda-lab/shared
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configOf } from "../../src/config.js";
+import type { UploadForm } from "../../src/create-upload-form.js";
 import { loadEnv } from "../../src/env.js";
 import { makeHandler } from "../../src/handler.js";
 import type { HttpResponse } from "../../src/problem.js";
@@ -44,14 +45,7 @@ afterAll(async () => {
 const requestForm = async (contentType: string, size: number, filename?: string) => {
   const response = await handler(makeCreateEvent({ contentType, size, ...(filename ? { filename } : {}) }));
   expect(response.statusCode).toBe(201);
-  return JSON.parse(response.body) as {
-    id: string;
-    key: string;
-    url: string;
-    fields: Record<string, string>;
-    expiresAt: string;
-    maxBytes: number;
-  };
+  return JSON.parse(response.body) as UploadForm;
 };
 
 const status = async (id: string) => {
