@@ -3,12 +3,15 @@
  * (which reads stacks/Pulumi.<stack>.yaml directly). Pure: no Pulumi import, so the lab does not load the SDK.
  *
  * Keys are flat camelCase because Pulumi.yaml's config schema only types strings, integers, booleans and
- * arrays; every key here is declared there with its description. Defaults live here, in one place.
+ * arrays. Defaults live here, in one place: Pulumi.yaml's `config:` block is written from this schema
+ * (stack-config/pulumi-project.ts), and a test keeps the file equal to what it would write.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TransformEnv } from "@lambda-lab/transform/env";
 import { parse as parseYaml } from "yaml";
 import * as z from "zod";
+import { planSubnets } from "./stack-config/subnet-plan.js";
 
 export const PROJECT = "lambda-lab";
 
@@ -116,6 +119,10 @@ export type SecureValue = z.infer<typeof SecureValue>;
 const Secret = z.union([z.string().min(1), SecureValue]);
 export type SecretConfigValue = z.infer<typeof Secret>;
 
+/** What the transform function uses when a variable is unset: the stack's defaults, read from its schema. */
+const TRANSFORM_DEFAULTS = TransformEnv.parse({ BUCKET_NAME: "defaults" });
+const DEFAULT_POSTGRES_VERSION = "17";
+
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const bool = z.boolean();
 
@@ -135,11 +142,14 @@ const origin = z
   .string()
   .regex(/^(\*|https?:\/\/[^/\s]+)$/, { message: 'must be an origin such as "https://example.com" or "*"' });
 
-const functionKeys = (fn: string, memoryMb: number, timeoutSeconds: number, reserved: number) => ({
-  [`${fn}MemoryMb`]: int(128, 10_240).default(memoryMb),
-  [`${fn}TimeoutSeconds`]: int(1, 900).default(timeoutSeconds),
-  [`${fn}ReservedConcurrency`]: int(0, 10_000).default(reserved),
-});
+type IntKey = z.ZodDefault<z.ZodNumber>;
+/** Typed template keys, so `StackConfigKey` names `uploadMemoryMb` and a missing description fails to compile. */
+const functionKeys = <F extends string>(fn: F, memoryMb: number, timeoutSeconds: number, reserved: number) =>
+  ({
+    [`${fn}MemoryMb`]: int(128, 10_240).default(memoryMb),
+    [`${fn}TimeoutSeconds`]: int(1, 900).default(timeoutSeconds),
+    [`${fn}ReservedConcurrency`]: int(0, 10_000).default(reserved),
+  }) as { [K in `${F}MemoryMb` | `${F}TimeoutSeconds` | `${F}ReservedConcurrency`]: IntKey };
 
 /** The flat keys as written in Pulumi.<stack>.yaml (without the `lambda-lab:` namespace). */
 export const StackConfigKeys = z
@@ -156,16 +166,21 @@ export const StackConfigKeys = z
       .default(14),
     timeZone: timeZone.default("Asia/Seoul"),
 
+    // Its bound depends on subnetLayout: checked against the subnet plan in the preflight.
     vpcCidr: z
       .string()
-      .regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, { message: "must be an IPv4 CIDR from /16 to /24" })
+      .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 10.20.0.0/16" })
       .default("10.20.0.0/16"),
     natStrategy: z.enum(["none", "single", "onePerAz"]).default("none"),
     interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default(["secretsmanager"]),
     subnetLayout: z.enum(["shared", "split"]).default("shared"),
 
     databaseEngine: z.enum(["postgres", "mysql"]).default("postgres"),
-    databaseEngineVersion: z.string().min(1).optional(),
+    // A string: "17.4" or "8.4" must never become a number on the way (see decodeConfigValues).
+    databaseEngineVersion: z
+      .string()
+      .regex(/^\d+(\.\d+)*$/, { message: 'must be an engine version such as "17" or "8.4"' })
+      .default(DEFAULT_POSTGRES_VERSION),
     databaseInstanceClass: z
       .string()
       .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: 'must be an RDS class such as "db.t4g.micro"' })
@@ -191,6 +206,7 @@ export const StackConfigKeys = z
     webAppPublic: bool.default(false),
 
     reservedConcurrencyEnabled: bool.default(true),
+    reservedConcurrencyZeroAllowed: bool.default(false),
     accountConcurrencyLimit: int(1).default(1000),
     concurrencyAlarmPercent: int(1, 100).default(80),
     ...functionKeys("upload", 256, 10, 10),
@@ -210,6 +226,7 @@ export const StackConfigKeys = z
     uploadAuthToken: Secret.optional(),
     corsAllowedOrigins: z.array(origin).min(1).default(["*"]),
 
+    // The transform function's own defaults, so the stack states what is deployed.
     transformVariants: z
       .array(
         z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}:[1-9]\d{0,3}$/, {
@@ -217,14 +234,14 @@ export const StackConfigKeys = z
         }),
       )
       .min(1)
-      .optional(),
+      .default(TRANSFORM_DEFAULTS.VARIANTS.map((v) => `${v.name}:${v.width}`)),
     transformOutputFormats: z
       .array(z.enum(["webp", "jpeg", "avif"]))
       .min(1)
-      .optional(),
-    transformMaxInputBytes: int(1).optional(),
-    transformMaxInputPixels: int(1).optional(),
-    transformAnimation: z.enum(["keep", "first-frame"]).optional(),
+      .default(TRANSFORM_DEFAULTS.OUTPUT_FORMATS),
+    transformMaxInputBytes: int(1).default(TRANSFORM_DEFAULTS.MAX_INPUT_BYTES),
+    transformMaxInputPixels: int(1).default(TRANSFORM_DEFAULTS.MAX_INPUT_PIXELS),
+    transformAnimation: z.enum(["keep", "first-frame"]).default(TRANSFORM_DEFAULTS.ANIMATION),
 
     orphanCleanupSchedule: scheduleExpression.default("cron(30 * * * ? *)"),
     orphanCleanupGracePeriodHours: int(0, 24 * 365).default(24),
@@ -305,12 +322,12 @@ export interface StackConfig {
     corsAllowedOrigins: string[];
   };
   transform: {
-    /** Parsed from "<name>:<width>" entries; undefined keeps the function's defaults. */
-    variants: { name: string; width: number }[] | undefined;
-    outputFormats: ("webp" | "jpeg" | "avif")[] | undefined;
-    maxInputBytes: number | undefined;
-    maxInputPixels: number | undefined;
-    animation: "keep" | "first-frame" | undefined;
+    /** Parsed from "<name>:<width>" entries. */
+    variants: { name: string; width: number }[];
+    outputFormats: ("webp" | "jpeg" | "avif")[];
+    maxInputBytes: number;
+    maxInputPixels: number;
+    animation: "keep" | "first-frame";
   };
   orphanCleanup: { schedule: string; gracePeriodHours: number; maxDeletes: number; dryRun: boolean };
   dailyStats: { schedule: string };
@@ -358,11 +375,29 @@ const formatIssue = (issue: z.core.$ZodIssue): string[] => {
   return [`${name}: ${issue.message}`];
 };
 
-const DEFAULT_ENGINE_VERSION = { postgres: "17", mysql: "8.4" } as const;
-
 /** Cross-key rules: the preflight that must fail before Pulumi plans a single resource. */
 const preflight = (keys: StackConfigKeys, functions: Record<FunctionId, FunctionSettings>): string[] => {
   const problems: string[] = [];
+  const subnets = planSubnets(keys.vpcCidr, keys.subnetLayout);
+  if ("problem" in subnets) problems.push(`${key("vpcCidr")}=${keys.vpcCidr} ${subnets.problem}`);
+  // PostgreSQL majors are 10 and up, MySQL's 5 to 9: a version of the other engine is a copy-paste slip.
+  const major = Number(keys.databaseEngineVersion.split(".")[0]);
+  if (keys.databaseEngine === "postgres" ? major < 10 : major >= 10) {
+    problems.push(
+      `${key("databaseEngineVersion")}="${keys.databaseEngineVersion}" is not a ${keys.databaseEngine} version ` +
+        `(set it with ${key("databaseEngine")}, e.g. "${keys.databaseEngine === "postgres" ? DEFAULT_POSTGRES_VERSION : "8.4"}")`,
+    );
+  }
+  if (keys.reservedConcurrencyEnabled && !keys.reservedConcurrencyZeroAllowed) {
+    const zero = FUNCTION_IDS.filter((id) => functions[id].reservedConcurrency === 0);
+    if (zero.length > 0) {
+      problems.push(
+        `${zero.map((id) => `${key(`${camel(id)}ReservedConcurrency`)}=0`).join(", ")} would stop ` +
+          `${zero.length === 1 ? "that function" : "those functions"} from ever running (Lambda throttles every ` +
+          `invocation); set ${key("reservedConcurrencyZeroAllowed")}=true if that is the point`,
+      );
+    }
+  }
   if (keys.reservedConcurrencyEnabled) {
     const total = FUNCTION_IDS.reduce((sum, id) => sum + (functions[id].reservedConcurrency ?? 0), 0);
     const unreserved = keys.accountConcurrencyLimit - total;
@@ -476,7 +511,7 @@ export const parseStackConfig = (stack: string, raw: Record<string, unknown>): S
     },
     database: {
       engine: keys.databaseEngine,
-      engineVersion: keys.databaseEngineVersion ?? DEFAULT_ENGINE_VERSION[keys.databaseEngine],
+      engineVersion: keys.databaseEngineVersion,
       instanceClass: keys.databaseInstanceClass,
       name: keys.databaseName,
       port: keys.databaseEngine === "postgres" ? 5432 : 3306,
@@ -507,7 +542,7 @@ export const parseStackConfig = (stack: string, raw: Record<string, unknown>): S
       corsAllowedOrigins: keys.corsAllowedOrigins,
     },
     transform: {
-      variants: keys.transformVariants?.map((entry) => {
+      variants: keys.transformVariants.map((entry) => {
         const [name = "", width = ""] = entry.split(":");
         return { name, width: Number(width) };
       }),
@@ -566,20 +601,8 @@ export const requireDeploySecrets = (config: StackConfig): void => {
 /** The upload function rejects shorter token secrets (it signs bearer tokens with it). */
 export const MIN_AUTH_TOKEN_LENGTH = 32;
 
-/**
- * Pulumi hands config values to the program as strings (objects and arrays JSON-encoded, `7` as "7").
- * Decodes each value that is valid JSON; anything else (a region, a cron expression) stays a string.
- */
-export const decodePulumiConfigValues = (values: Record<string, string>): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.entries(values).map(([k, v]) => {
-      try {
-        return [k, JSON.parse(v)];
-      } catch {
-        return [k, v];
-      }
-    }),
-  );
+/** Decodes the strings Pulumi hands the program by each key's declared type (see stack-config/pulumi-project.ts). */
+export { decodeConfigValues as decodePulumiConfigValues } from "./stack-config/pulumi-project.js";
 
 /** The path of a stack's config file: `stacks/Pulumi.<stack>.yaml` under the repository root. */
 export const stackConfigPath = (stack: string, repoRoot: string): string =>

@@ -56,6 +56,7 @@ describe("MySQL for comparison", () => {
   it("logs slow queries to FILE with slow_query_log, exports the slow log, and skips the migrations", async () => {
     const run = await runProgram("dev", {
       "lambda-lab:databaseEngine": "mysql",
+      "lambda-lab:databaseEngineVersion": "8.4",
       "lambda-lab:databaseMigrateOnDeploy": false,
     });
     const params = run.one("aws:rds/parameterGroup:ParameterGroup", "database-parameters").inputs;

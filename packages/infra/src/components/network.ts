@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { AVAILABILITY_ZONES, subnetSpecsOf } from "../stack-config/subnet-plan.js";
 import type { InterfaceEndpointService } from "../stack-config.js";
 
 export interface NetworkArgs {
@@ -42,18 +43,19 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:network:Network", name, {}, opts);
 
-    const subnetSpecs: awsx.types.input.ec2.SubnetSpecArgs[] = [
-      { type: awsx.ec2.SubnetType.Public, name: "public", cidrMask: 24 },
-      { type: awsx.ec2.SubnetType.Private, name: "private", cidrMask: 20 },
-    ];
-    if (args.subnetLayout === "split") {
-      subnetSpecs.push({ type: awsx.ec2.SubnetType.Isolated, name: "database", cidrMask: 24 });
-    }
+    // One plan for the subnets and for the stack config's CIDR bound (stack-config/subnet-plan.ts).
+    const subnetSpecs: awsx.types.input.ec2.SubnetSpecArgs[] = subnetSpecsOf(args.subnetLayout).map(
+      (spec) => ({
+        type: awsx.ec2.SubnetType[spec.type],
+        name: spec.tier,
+        cidrMask: spec.cidrMask,
+      }),
+    );
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
         cidrBlock: args.cidrBlock,
-        numberOfAvailabilityZones: 2,
+        numberOfAvailabilityZones: AVAILABILITY_ZONES,
         enableDnsHostnames: true,
         enableDnsSupport: true,
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
