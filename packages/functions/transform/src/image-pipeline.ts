@@ -2,9 +2,8 @@ import sharp, { type Metadata, type Sharp, type SharpOptions } from "sharp";
 import type { VariantSpec } from "./env.js";
 import { ImageRejectedError } from "./errors.js";
 import { canAnimate, ENCODER_OPTIONS, FORMAT_FILES, JPEG_BACKGROUND, type OutputFormat } from "./formats.js";
+import { type AnimationMode, planRead, type ReadPlan } from "./read-plan.js";
 import type { AllowedType } from "./sniff.js";
-
-export type AnimationMode = "keep" | "first-frame";
 
 export interface PipelineOptions {
   variants: readonly VariantSpec[];
@@ -33,6 +32,9 @@ export interface RenderedImage {
   width: number;
   height: number;
   frames: number;
+  /** Pages the source holds (GIF/WebP frames, HEIF top-level items) and the one read first. */
+  sourcePages: number;
+  page: number;
   /** True when the WebP variants keep the source's animation. */
   animated: boolean;
   variants: RenderedVariant[];
@@ -50,25 +52,31 @@ const DECODER_FORMAT: Record<AllowedType, string> = {
 /**
  * Decoder options for untrusted input. `failOn: "warning"` (sharp's advice for untrusted input) rejects
  * truncated or damaged pixel data instead of emitting a half-grey image; `limitInputPixels` repeats our own
- * header check inside libvips, so no code path can decode past the cap.
+ * header check inside libvips, so no code path can decode past the cap. Which pages are read is the plan's.
  */
-const inputOptions = (options: PipelineOptions): SharpOptions => ({
+const inputOptions = (options: PipelineOptions, plan?: ReadPlan): SharpOptions => ({
   failOn: "warning",
   limitInputPixels: options.maxInputPixels,
-  animated: options.animation === "keep",
   sequentialRead: true,
+  ...plan?.select,
 });
 
 const rejectDecodeError = (error: unknown): never => {
   const message = error instanceof Error ? error.message : String(error);
+  const first = message.split("\n")[0] ?? message;
   if (/pixel limit/i.test(message))
     throw new ImageRejectedError("too-many-pixels", message, { cause: error });
-  throw new ImageRejectedError("corrupt", message.split("\n")[0] ?? message, { cause: error });
+  // No loader of this build takes the bytes: a format variant we cannot read, which says nothing of damage.
+  if (/unsupported image format/i.test(message))
+    throw new ImageRejectedError("unsupported-type", `the decoder has no loader for it: ${first}`, {
+      cause: error,
+    });
+  throw new ImageRejectedError("corrupt", first, { cause: error });
 };
 
 interface Probe {
   meta: Metadata;
-  frames: number;
+  plan: ReadPlan;
   frameWidth: number;
   frameHeight: number;
 }
@@ -76,6 +84,7 @@ interface Probe {
 /** Reads the header only: refuses pixel bombs and decoder/sniffer disagreements before any decoding. */
 const probe = async (input: Buffer, type: AllowedType, options: PipelineOptions): Promise<Probe> => {
   // Header only, so libvips' own pixel limit is lifted here: our check below names the size in its message.
+  // sharp's defaults read one page (the primary item of a HEIF), whatever the container holds besides.
   const meta = await sharp(input, { ...inputOptions(options), limitInputPixels: false })
     .metadata()
     .catch(rejectDecodeError);
@@ -85,11 +94,11 @@ const probe = async (input: Buffer, type: AllowedType, options: PipelineOptions)
       `bytes start like ${type} but the decoder reads ${meta.format}${meta.compression ? `/${meta.compression}` : ""}`,
     );
   const width = meta.width;
-  const height = meta.height;
-  if (!width || !height) throw new ImageRejectedError("corrupt", "the header has no dimensions");
-  const frames = options.animation === "keep" ? Math.max(1, meta.pages ?? 1) : 1;
-  const frameHeight = frames > 1 ? (meta.pageHeight ?? height / frames) : height;
-  const pixels = width * height;
+  const frameHeight = meta.height;
+  if (!width || !frameHeight) throw new ImageRejectedError("corrupt", "the header has no dimensions");
+  const plan = planRead(meta, options.animation);
+  const frames = plan.frames;
+  const pixels = width * frameHeight * frames;
   if (pixels > options.maxInputPixels)
     throw new ImageRejectedError(
       "too-many-pixels",
@@ -99,7 +108,7 @@ const probe = async (input: Buffer, type: AllowedType, options: PipelineOptions)
   const sideways = (meta.orientation ?? 1) >= 5;
   return {
     meta,
-    frames,
+    plan,
     frameWidth: sideways ? frameHeight : width,
     frameHeight: sideways ? width : frameHeight,
   };
@@ -119,8 +128,13 @@ interface Decoded {
  * The one decode: upright, sRGB (CMYK and ICC-tagged wide-gamut inputs converted, 16-bit cast to 8-bit),
  * already shrunk to the largest variant. For JPEG, libjpeg's shrink-on-load makes the decode itself cheaper.
  */
-const decode = async (input: Buffer, largestWidth: number, options: PipelineOptions): Promise<Decoded> => {
-  const { data, info } = await sharp(input, inputOptions(options))
+const decode = async (
+  input: Buffer,
+  largestWidth: number,
+  options: PipelineOptions,
+  plan: ReadPlan,
+): Promise<Decoded> => {
+  const { data, info } = await sharp(input, inputOptions(options, plan))
     .autoOrient()
     .resize({ width: largestWidth, withoutEnlargement: true })
     .toColourspace("srgb")
@@ -180,9 +194,10 @@ export const renderVariants = async (
   type: AllowedType,
   options: PipelineOptions,
 ): Promise<RenderedImage> => {
-  const { meta, frames, frameWidth, frameHeight } = await probe(input, type, options);
+  const { meta, plan, frameWidth, frameHeight } = await probe(input, type, options);
+  const frames = plan.frames;
   const largest = Math.max(...options.variants.map((v) => v.width));
-  const decoded = await decode(input, largest, options);
+  const decoded = await decode(input, largest, options, plan);
 
   // Biggest first: the largest WebP is the longest single task, so it should start first.
   const jobs = [...options.variants]
@@ -215,6 +230,8 @@ export const renderVariants = async (
     width: frameWidth,
     height: frameHeight,
     frames,
+    sourcePages: plan.pages,
+    page: plan.page,
     animated: frames > 1 && options.formats.some(canAnimate),
     variants: variants.sort((a, b) => byConfigOrder(a) - byConfigOrder(b)),
   };

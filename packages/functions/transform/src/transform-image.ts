@@ -244,6 +244,9 @@ export const transformImage = async (
     variants: entries.length,
     width: rendered.width,
     height: rendered.height,
+    frames: rendered.frames,
+    // A multi-item HEIF is rendered from its primary item: say which, so a surprising result can be traced.
+    ...(rendered.sourcePages > 1 ? { sourcePages: rendered.sourcePages, page: rendered.page } : {}),
   });
   return {
     status: "written",

@@ -164,6 +164,20 @@ describe("transform against a local S3 server", () => {
     expect([thumb.pages, thumb.width, thumb.pageHeight]).toEqual([10, 200, 154]);
   });
 
+  it("writes a multi-item AVIF (a grid whose tiles are items) from its primary item", async () => {
+    const record = await upload("uploads/multi/pitm.avif", fixture("pitm.avif"), "image/avif");
+
+    const result = only((await handler(makeS3Event(record))).results);
+
+    expect(result.status).toBe("written");
+    expect(await readManifest("multi/pitm")).toMatchObject({
+      sourceFormat: "heif",
+      width: 4096,
+      height: 800,
+      animated: false,
+    });
+  });
+
   it.each([
     ["corrupt-header.jpg", "corrupt", fixture("corrupt-header.jpg")],
     ["truncated.png", "corrupt", fixture("truncated.png")],
@@ -171,6 +185,8 @@ describe("transform against a local S3 server", () => {
     ["bomb.png", "too-many-pixels", makePngBomb()],
     ["empty.jpg", "empty", Buffer.alloc(0)],
     ["notes.jpg", "unsupported-type", Buffer.from("shopping list: milk, eggs\n")],
+    ["sequence.avif", "unsupported-type", fixture("colors-animated-8bpc.avif")],
+    ["photo.heic", "unsupported-type", fixture("colors-with-alpha-thumbnail.heic")],
   ])("quarantines %s (%s) and leaves the original untouched", async (name, reason, body) => {
     // Prepare
     const record = await upload(`uploads/bad/${name}`, body);
