@@ -224,9 +224,11 @@ const walk = async (run: RunState, mode: RunMode, deps: CleanupDeps, settings: C
             break pages;
           }
           const before: Position = { lastKey, walk: { ...live } };
+          // The derived set the README promises, and only it: all under `variants/<id>/`, plus the exact
+          // marker key (a `startsWith` on it would take `quarantine/<id>.json.bak` along).
           const derived = [
             ...(await inStage("list variants/", () => variants.keysUnder(variantsPrefixOf(imageId)))),
-            ...(await inStage("list quarantine/", () => markers.keysUnder(quarantineKeyOf(imageId)))),
+            ...(await inStage("list quarantine/", () => markers.exactKey(quarantineKeyOf(imageId)))),
           ];
           live.scanned++;
           live.orphans++;

@@ -116,6 +116,32 @@ describe("orphan cleanup against s3rver and PostgreSQL", () => {
     expect(JSON.parse(efs)).toEqual(report);
   }, 60_000);
 
+  it("leaves keys that merely share a derived key's prefix, in s3rver's own listing order", async () => {
+    // Prepare: s3rver lists `K-old` and `K/x` before `K` (a directory per "/"), S3 after it.
+    const { dataset, real, handler, bucketKeys } = await setup(60, 5);
+    const lookAlikes = dataset.orphans.slice(0, 3).flatMap((orphan) => {
+      const id = orphan.key.replace(/^uploads\//, "").replace(/\.[a-z]+$/, "");
+      return [
+        `quarantine/${id}.json.bak`,
+        `quarantine/${id}.json-old`,
+        `quarantine/${id}.json/note`,
+        `variants/${id}-old/thumb.webp`,
+        `variants/${id}.bak`,
+      ];
+    });
+    for (const key of lookAlikes) await real.put(key, "keep me", { contentType: "text/plain" });
+
+    // Act
+    const report = await handler({}, fakeContext());
+
+    // Assess
+    expect(report.status).toBe("completed");
+    // Sorted on both sides: s3rver's listing order is not S3's.
+    expect((await bucketKeys()).sort(compareKeys)).toEqual(
+      [...survivorsOf(dataset), ...lookAlikes].sort(compareKeys),
+    );
+  }, 60_000);
+
   it("resumes a run cut by the time margin to the same end state as an uninterrupted run", async () => {
     // Two buckets with the same keys, sharing one images table.
     const dataset = makeDataset(60, new Date(), 2);

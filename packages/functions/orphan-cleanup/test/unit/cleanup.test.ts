@@ -117,6 +117,35 @@ describe("orphan cleanup (in-memory store and references)", () => {
     expect(ledger.rows.get(report.runId)).toMatchObject({ dryRun: true, deleted: 0, status: "completed" });
   });
 
+  it("deletes an orphan's variants and marker but not the keys that merely share their prefixes", async () => {
+    // Prepare
+    const dataset = makeDataset(300, NOW);
+    // A quarantined orphan: its one derived object is its marker.
+    const orphan = dataset.orphans.find((image) => image.derived.length === 1)!;
+    const marker = orphan.derived[0]!;
+    const variants = marker.replace(/^quarantine\//, "variants/").replace(/\.json$/, "");
+    const lookAlikes = [
+      `${marker}.bak`,
+      `${marker}-old`,
+      `${marker}_1`,
+      `${marker}/note`,
+      `${variants}-old/thumb.webp`,
+      `${variants}.bak`,
+      `${variants}`,
+    ];
+    const { memory, handler } = await setup(dataset);
+    for (const key of lookAlikes) memory.seed(key, "keep me", { lastModified: new Date(0) });
+
+    // Act
+    const report = await handler({}, fakeContext());
+
+    // Assess
+    expect(memory.objects.has(orphan.key)).toBe(false);
+    expect(memory.objects.has(marker)).toBe(false);
+    expect(lookAlikes.filter((key) => !memory.objects.has(key))).toEqual([]);
+    expect(report.derivedDeleted).toBe(dataset.orphans.reduce((n, image) => n + image.derived.length, 0));
+  });
+
   it("stops at maxDeletes, having deleted exactly that many originals", async () => {
     const dataset = makeDataset(200, NOW);
     const { memory, handler, ledger } = await setup(dataset);
