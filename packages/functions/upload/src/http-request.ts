@@ -4,11 +4,16 @@ import * as z from "zod";
  * The part of an API Gateway HTTP API (payload format 2.0) or Lambda function URL event this function
  * reads. Both put the method in `requestContext.http.method`, lower-case the header names and may
  * base64-encode the body.
+ *
+ * A request without a body (preflight, GET, DELETE) has no `body` key in the 2.0 format (Powertools'
+ * `APIGatewayProxyEventV2Schema`: `body: z.string().optional()`), but payload 1.0 and several emulators
+ * send `"body": null` instead (powertools-lambda-python#820, ministack#1163). Both mean "no body": a
+ * null must never make the event look like a wiring mistake, which API Gateway would answer with a 502.
  */
 const HttpEventSchema = z.object({
   rawPath: z.string().startsWith("/"),
   headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
+  body: z.string().nullish(),
   isBase64Encoded: z.boolean().optional(),
   requestContext: z.object({
     stage: z.string().optional(),

@@ -49,3 +49,17 @@ export const makeHttpEvent = (
 /** The POST /uploads event a page sends. */
 export const makeCreateEvent = (body: string | object, headers: Record<string, string> = {}) =>
   makeHttpEvent({ method: "POST", path: "/uploads", body, headers });
+
+/**
+ * A request that carries no body, the way each source sends it: the 2.0 format leaves `body` out,
+ * payload 1.0 and emulators send `"body": null` (the type says `string | undefined`, hence the cast).
+ */
+export const makeBodylessEvent = (
+  method: string,
+  path: string,
+  body: "absent" | "null",
+  headers: Record<string, string> = {},
+) => {
+  const event = makeHttpEvent({ method, path, headers });
+  return body === "null" ? ({ ...event, body: null } as unknown as APIGatewayProxyEventV2) : event;
+};

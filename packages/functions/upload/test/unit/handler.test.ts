@@ -15,7 +15,7 @@ import { makeHandler } from "../../src/handler.js";
 import { InvalidEventError } from "../../src/http-request.js";
 import type { ObjectReader } from "../../src/s3-rest-reader.js";
 import { issueUploadToken } from "../../src/token.js";
-import { makeCreateEvent, makeHttpEvent } from "../support/events.js";
+import { makeBodylessEvent, makeCreateEvent, makeHttpEvent } from "../support/events.js";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const SECRET = "handler-test-secret-0123456789abcdef";
@@ -249,6 +249,74 @@ describe("routing", () => {
     const { handler } = setup();
 
     await expect(handler({ Records: [] })).rejects.toThrow(InvalidEventError);
+  });
+});
+
+describe("bodyless requests", () => {
+  const APP = "https://app.example.com";
+  const id = ulid();
+
+  it.each(["absent", "null"] as const)(
+    "answers a preflight whose body is %s with 204, never a throw (a 502 at API Gateway)",
+    async (body) => {
+      const { handler } = setup({ CORS_ALLOWED_ORIGINS: APP });
+      const event = makeBodylessEvent("OPTIONS", "/uploads", body, {
+        origin: APP,
+        "access-control-request-method": "POST",
+      });
+
+      const response = await handler(event);
+
+      expect(response.statusCode).toBe(204);
+      expect(response.headers["access-control-allow-origin"]).toBe(APP);
+    },
+  );
+
+  it.each(["absent", "null"] as const)("answers GET /uploads/{id} whose body is %s", async (body) => {
+    const { handler } = setup();
+
+    const response = await handler(makeBodylessEvent("GET", `/uploads/${id}`, body));
+
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toMatchObject({ id, status: "missing" });
+  });
+
+  it.each(["absent", "null"] as const)("answers DELETE whose body is %s with 405", async (body) => {
+    const { handler } = setup();
+
+    const response = await handler(makeBodylessEvent("DELETE", `/uploads/${id}`, body));
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe("GET, OPTIONS");
+  });
+
+  it.each(["absent", "null"] as const)(
+    "answers a POST whose body is %s with the empty-body problem",
+    async (body) => {
+      const { handler, store } = setup();
+      const event = makeBodylessEvent("POST", "/uploads", body, { "content-type": "application/json" });
+
+      const response = await handler(event);
+
+      expect(response.statusCode).toBe(400);
+      expect(json(response)).toMatchObject({ type: "urn:lambda-lab:upload:problem:invalid-json" });
+      expect(json(response).detail).toContain("body is empty");
+      expect(store.calls.put).toBe(0);
+    },
+  );
+
+  it("reads a null body flagged as base64 as no body", async () => {
+    const { handler } = setup();
+    const event = { ...makeBodylessEvent("POST", "/uploads", "null"), isBase64Encoded: true };
+
+    expect(json(await handler(event)).detail).toContain("body is empty");
+  });
+
+  it("still refuses a body that is neither a string nor null as a wiring mistake", async () => {
+    const { handler } = setup();
+    const event = { ...makeHttpEvent({ method: "POST" }), body: { contentType: "image/png" } };
+
+    await expect(handler(event)).rejects.toThrow(/body/);
   });
 });
 
