@@ -29,7 +29,7 @@ import { createOnFailureQueue, type FailureRecord } from "./services/on-failure-
 import { type LabPostgres, startLabPostgres } from "./services/postgres.js";
 import { type LabS3, startLabS3 } from "./services/s3.js";
 import { toS3Notification } from "./services/s3-notifications.js";
-import { type Scheduler, scheduledEvent, startScheduler } from "./services/scheduler.js";
+import { type Scheduler, scheduledInput, startScheduler } from "./services/scheduler.js";
 import { createSlackSink, type SlackMessage, type SlackSink } from "./services/slack-sink.js";
 import { createSlowQueryForwarder } from "./services/slow-query-forwarder.js";
 import { listUploads } from "./services/uploads.js";
@@ -509,10 +509,11 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     });
 
     const batchPayload = (functionId: string, time: Date) =>
-      scheduledEvent({
+      scheduledInput({
+        functionId,
         region: stack.region,
         accountId: LAB_ACCOUNT_ID,
-        ruleName: `${stack.functionName(functionId)}-schedule`,
+        scheduleName: `${stack.functionName(functionId)}-schedule`,
         time,
       });
     const scheduler =

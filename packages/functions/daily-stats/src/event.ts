@@ -1,4 +1,4 @@
-import type { IsoDate } from "@lambda-lab/shared";
+import { type IsoDate, SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
 import * as z from "zod";
 import { addDays, localDateOf, parseIsoDate } from "./calendar.js";
 
@@ -16,8 +16,20 @@ const CalendarDate = z
     error: (issue) => `${JSON.stringify(issue.input)} is not a calendar date (YYYY-MM-DD)`,
   });
 
-/** What the schedule's input may be: `{}` (yesterday) or `{ "date": "YYYY-MM-DD" }` to (re)compute a day. */
-export const StatsRequestEvent = z.strictObject({ date: CalendarDate.optional() });
+/**
+ * What the schedule's input may be: `{}` (yesterday), `{ "date": "YYYY-MM-DD" }` to (re)compute a day, or
+ * the stack schedule's input with EventBridge Scheduler's context filled in (`scheduleInput`).
+ */
+export const StatsRequestEvent = z.strictObject({
+  date: CalendarDate.optional(),
+  scheduler: SchedulerContext.optional(),
+});
+
+/**
+ * The target input the stack's schedule is configured with. Scheduler fills `scheduledTime` with the time the
+ * firing was due, so a retry hours later still computes the day before the schedule fired, not before now.
+ */
+export const scheduleInput = (): string => JSON.stringify({ scheduler: schedulerContextInput() });
 
 /**
  * The envelope EventBridge (a rule, or Scheduler's templated target) wraps a scheduled invocation in. Its
@@ -36,6 +48,8 @@ export interface StatsRequest {
   day: IsoDate;
   /** `schedule`: the day before the schedule fired; `date`: the day the event named. */
   reason: "schedule" | "date";
+  /** Which Scheduler firing and attempt asked, when Scheduler did. */
+  scheduler?: SchedulerContext;
 }
 
 /**
@@ -47,7 +61,7 @@ const problemsOf = (error: z.ZodError): string[] =>
     const where = issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ` : "";
     if (issue.code === "unrecognized_keys") {
       const fields = issue.keys.map((key) => JSON.stringify(key)).join(", ");
-      return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${fields} (${where ? "must be empty" : 'allowed: "date"'})`;
+      return `${where}unknown field${issue.keys.length > 1 ? "s" : ""} ${fields} (${where ? "must be empty" : 'allowed: "date", "scheduler"'})`;
     }
     return `${where}${issue.message}`;
   });
@@ -75,6 +89,14 @@ export const resolveStatsRequest = (event: unknown, timeZone: string, now: Date)
   const request = StatsRequestEvent.safeParse(payload);
   if (!request.success) throw new DailyStatsEventError(problemsOf(request.error));
   const today = localDateOf(now, timeZone);
+  const { scheduler } = request.data;
+  if (scheduler && request.data.date !== undefined) {
+    throw new DailyStatsEventError(['give either "date" or "scheduler", not both']);
+  }
+  if (scheduler) {
+    const fired = localDateOf(new Date(scheduler.scheduledTime), timeZone);
+    return { day: addDays(fired, -1), reason: "schedule", scheduler };
+  }
   if (request.data.date === undefined) return { day: addDays(today, -1), reason: "schedule" };
   // ISO dates compare correctly as strings.
   if (request.data.date > today) {

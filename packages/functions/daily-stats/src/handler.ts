@@ -23,6 +23,7 @@ export const makeHandler =
     deps.logger.info("computing daily statistics", {
       day: window.day,
       reason: request.reason,
+      ...(request.scheduler ? { scheduler: request.scheduler } : {}),
       timeZone: window.timeZone,
       start: window.start.toISOString(),
       end: window.end.toISOString(),

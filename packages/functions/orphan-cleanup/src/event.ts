@@ -1,3 +1,4 @@
+import { SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
 import * as z from "zod";
 
 /**
@@ -9,7 +10,15 @@ export const CleanupOptions = z.strictObject({
   dryRun: z.boolean().optional(),
   maxDeletes: z.number().int().positive().optional(),
   restart: z.boolean().optional(),
+  /** Filled by EventBridge Scheduler (see `scheduleInput`): which firing and attempt this is, for the logs. */
+  scheduler: SchedulerContext.optional(),
 });
+
+/**
+ * The target input the stack's schedule is configured with (the Pulumi program uses this, the local lab
+ * fills it as Scheduler does). No options: the environment's DRY_RUN and MAX_DELETES apply.
+ */
+export const scheduleInput = (): string => JSON.stringify({ scheduler: schedulerContextInput() });
 export type CleanupOptions = z.infer<typeof CleanupOptions>;
 
 /** The envelope EventBridge rules deliver for `rate()`/`cron()` schedules; `detail` is `{}` there. */
@@ -32,7 +41,8 @@ export interface EventLimits {
 }
 
 const ACCEPTED =
-  'expected {} or { "dryRun"?: boolean, "maxDeletes"?: positive integer, "restart"?: boolean }, ' +
+  'expected {} or { "dryRun"?: boolean, "maxDeletes"?: positive integer, "restart"?: boolean, "scheduler"?: ' +
+  "EventBridge Scheduler's context }, " +
   'or an EventBridge "Scheduled Event" whose detail has that shape';
 
 const optionsOf = (event: unknown): CleanupOptions => {
@@ -60,5 +70,6 @@ export const parseCleanupEvent = (event: unknown, limits: EventLimits) => {
     dryRun: options.dryRun ?? limits.dryRun,
     maxDeletes: options.maxDeletes ?? limits.maxDeletes,
     restart: options.restart ?? false,
+    scheduler: options.scheduler,
   };
 };

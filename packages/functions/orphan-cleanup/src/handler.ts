@@ -39,8 +39,13 @@ type HandlerEnv = Pick<
 export const makeHandler =
   (deps: HandlerDeps, env: HandlerEnv, options: { pageSize?: number } = {}) =>
   async (event: unknown, context: InvocationContext = {}): Promise<CleanupReport> => {
-    const request = parseCleanupEvent(event, { dryRun: env.DRY_RUN, maxDeletes: env.MAX_DELETES });
+    const { scheduler, ...request } = parseCleanupEvent(event, {
+      dryRun: env.DRY_RUN,
+      maxDeletes: env.MAX_DELETES,
+    });
     deps.log.addContext?.(context as never);
+    // A late retry of a firing has the same scheduledTime and a higher attempt: the logs tell them apart.
+    if (scheduler) deps.log.info("scheduled invocation", { scheduler });
     const cleanupDeps: CleanupDeps = {
       store: deps.store,
       refs: deps.refs,

@@ -1,4 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { scheduleInput as dailyStatsScheduleInput } from "@lambda-lab/daily-stats/events";
+import { scheduleInput as orphanCleanupScheduleInput } from "@lambda-lab/orphan-cleanup/events";
+import { fillSchedulerInput } from "@lambda-lab/shared";
 import { Cron } from "croner";
 
 /** A recurring schedule: EventBridge's `cron(…)` (six fields) or `rate(N unit)`. */
@@ -46,23 +49,35 @@ export const parseScheduleExpression = (expression: string): ParsedSchedule => {
   return { kind: "cron", pattern, expression };
 };
 
-/** The event EventBridge delivers for a scheduled rule (what the batch functions accept as a schedule). */
-export const scheduledEvent = (options: {
+/** The schedule inputs the stack configures, from the functions that own them (as the Pulumi program does). */
+export const SCHEDULE_INPUTS: Readonly<Record<string, () => string>> = {
+  "orphan-cleanup": orphanCleanupScheduleInput,
+  "daily-stats": dailyStatsScheduleInput,
+};
+
+/**
+ * What EventBridge Scheduler hands the function when a schedule fires: the configured input with its context
+ * attributes filled in (scheduled time to the second, a 16-hex-digit execution id, attempt 1 — the lab
+ * invokes once, so the attempt never grows).
+ */
+export const scheduledInput = (options: {
+  functionId: string;
   region: string;
   accountId: string;
-  ruleName: string;
+  scheduleName: string;
   time?: Date;
-}) => ({
-  version: "0",
-  id: randomUUID(),
-  "detail-type": "Scheduled Event",
-  source: "aws.events",
-  account: options.accountId,
-  time: (options.time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
-  region: options.region,
-  resources: [`arn:aws:events:${options.region}:${options.accountId}:rule/${options.ruleName}`],
-  detail: {},
-});
+}): unknown => {
+  const input = SCHEDULE_INPUTS[options.functionId];
+  if (!input) throw new Error(`${options.functionId} has no schedule input`);
+  return JSON.parse(
+    fillSchedulerInput(input(), {
+      scheduleArn: `arn:aws:scheduler:${options.region}:${options.accountId}:schedule/default/${options.scheduleName}`,
+      scheduledTime: (options.time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      executionId: randomBytes(8).toString("hex"),
+      attemptNumber: "1",
+    }),
+  );
+};
 
 export interface ScheduleEntry {
   functionId: string;

@@ -92,7 +92,10 @@ describe("handler: bad input", () => {
     rejects({ date: "2025-11-26" }, /date 2025-11-26 is in the future: today in Asia\/Seoul is 2025-11-25/));
 
   it("refuses unknown fields, naming them", () =>
-    rejects({ day: "2025-11-24", force: true }, /unknown fields "day", "force" \(allowed: "date"\)/));
+    rejects(
+      { day: "2025-11-24", force: true },
+      /unknown fields "day", "force" \(allowed: "date", "scheduler"\)/,
+    ));
 
   it("refuses an EventBridge event that is not a Scheduled Event", () =>
     rejects(
