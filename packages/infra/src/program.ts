@@ -61,6 +61,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     interfaceEndpoints: config.network.interfaceEndpoints,
     databasePort: config.database.port,
     webApp: config.webApp,
+    protect: config.protect,
   });
 
   const storage = new Storage("storage", {
@@ -124,18 +125,19 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
   });
   const fn = functions.byId;
 
-  if (config.database.migrateOnDeploy) {
-    new Migrations("migrations", {
-      functionName: `${namePrefix}-migrate`,
-      artifact: artifactOf("migrate"),
-      architecture: config.architecture,
-      database: databaseRef,
-      databaseInstance: database.instance,
-      migrationsDir: MIGRATIONS_DIR,
-      vpc: vpcPlacement,
-      logRetentionDays: config.logRetentionDays,
-    });
-  }
+  const migrations = config.database.migrateOnDeploy
+    ? new Migrations("migrations", {
+        functionName: `${namePrefix}-migrate`,
+        artifact: artifactOf("migrate"),
+        architecture: config.architecture,
+        database: databaseRef,
+        databaseInstance: database.instance,
+        networkReady: network.awsApisReady,
+        migrationsDir: MIGRATIONS_DIR,
+        vpc: vpcPlacement,
+        logRetentionDays: config.logRetentionDays,
+      })
+    : undefined;
 
   const triggers = new Triggers("triggers", {
     accountId,
@@ -150,6 +152,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     schedules: { orphanCleanup: config.orphanCleanup.schedule, dailyStats: config.dailyStats.schedule },
     logRetentionDays: config.logRetentionDays,
     bucketReady: storage.ready,
+    schedulesAfter: migrations ? [migrations.invocation] : [],
   });
 
   const webApp =
@@ -168,6 +171,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     config,
     alerts: fn.alerts,
     functions: fn,
+    schedulerDeadLetters: triggers.schedulerDeadLetters,
     database: {
       identifier: databaseIdentifier,
       slowLogGroup: database.slowLogGroup,

@@ -15,6 +15,13 @@ import { planSubnets } from "./stack-config/subnet-plan.js";
 
 export const PROJECT = "lambda-lab";
 
+/**
+ * The Node.js runtimes a stack may deploy (`lambdaRuntime`). nodejs22.x leaves Lambda's support window in
+ * 2027; the artifact builder (packages/artifact) keeps an esbuild target and a Node.js binary for each.
+ */
+export const LAMBDA_NODE_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
+export type LambdaNodeRuntime = (typeof LAMBDA_NODE_RUNTIMES)[number];
+
 export const FUNCTION_IDS = ["upload", "transform", "orphan-cleanup", "daily-stats", "alerts"] as const;
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
@@ -104,6 +111,19 @@ export const FUNCTION_NEEDS: Record<FunctionId | "migrate", FunctionNeeds> = {
   },
 };
 
+/**
+ * Lambda polls an SQS source with at least 2 concurrent batches (ScalingConfig.MaximumConcurrency: 2–1000,
+ * Lambda developer guide, "Configuring scaling behavior for SQS event source mappings"). The alerts
+ * function's on-failure sources are capped at that minimum, so its reservation can be sized from it.
+ */
+export const ALERTS_QUEUE_MAX_CONCURRENCY = 2;
+/** The on-failure queues the alerts function consumes: every async function's but its own. */
+export const ALERTS_CONSUMED_QUEUES = FUNCTION_IDS.filter(
+  (id) => id !== "alerts" && FUNCTION_NEEDS[id].async,
+);
+/** The queues' pollers at their cap, plus one for the SNS alarms and log deliveries that arrive meanwhile. */
+export const ALERTS_MIN_RESERVED = ALERTS_CONSUMED_QUEUES.length * ALERTS_QUEUE_MAX_CONCURRENCY + 1;
+
 /** AWS keeps at least this many executions unreserved in every account; the preflight enforces it. */
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 
@@ -155,6 +175,8 @@ const functionKeys = <F extends string>(fn: F, memoryMb: number, timeoutSeconds:
 export const StackConfigKeys = z
   .object({
     architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
+    // Lambda's managed Node.js runtimes @pulumi/aws 7.48 knows (aws.lambda.Runtime.NodeJS22dX / NodeJS24dX).
+    lambdaRuntime: z.enum(LAMBDA_NODE_RUNTIMES).default("nodejs24.x"),
     protect: bool.default(false),
     forceDestroy: bool.default(false),
     logRetentionDays: z
@@ -213,7 +235,7 @@ export const StackConfigKeys = z
     ...functionKeys("transform", 1536, 60, 10),
     ...functionKeys("orphanCleanup", 512, 300, 1),
     ...functionKeys("dailyStats", 256, 120, 1),
-    ...functionKeys("alerts", 256, 30, 5),
+    ...functionKeys("alerts", 256, 30, 8),
 
     uploadAllowedContentTypes: z
       .array(z.enum(["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"]))
@@ -277,6 +299,8 @@ export interface StackConfig {
   stack: string;
   /** Lambda's spelling (`x86_64` | `arm64`). */
   architecture: "arm64" | "x86_64";
+  /** Lambda's managed runtime of every function; the lab runs its environments on that Node.js major. */
+  lambdaRuntime: LambdaNodeRuntime;
   /** The artifact folder for that architecture: packages/functions/<id>/dist/<artifactArch>.zip. */
   artifactArch: "arm64" | "x64";
   protect: boolean;
@@ -375,6 +399,25 @@ const formatIssue = (issue: z.core.$ZodIssue): string[] => {
   return [`${name}: ${issue.message}`];
 };
 
+/**
+ * Physical names are `lambda-lab-<stack>-<function id>` (Lambda: at most 64 of A-Z a-z 0-9 - _) and the
+ * database is `lambda-lab-<stack>` (RDS: lower-case letters, digits and single hyphens, at most 63).
+ */
+const stackNameProblems = (stack: string): string[] => {
+  const longest = [...FUNCTION_IDS, "migrate"].reduce((a, b) => (b.length > a.length ? b : a));
+  const functionName = `${PROJECT}-${stack}-${longest}`;
+  const problems: string[] = [];
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(stack))
+    problems.push(
+      `stack name "${stack}": use lower-case letters, digits and single hyphens (it names the RDS instance)`,
+    );
+  if (functionName.length > 64)
+    problems.push(
+      `stack name "${stack}" is too long: the function name ${functionName} has ${functionName.length} characters, Lambda allows 64`,
+    );
+  return problems;
+};
+
 /** Cross-key rules: the preflight that must fail before Pulumi plans a single resource. */
 const preflight = (keys: StackConfigKeys, functions: Record<FunctionId, FunctionSettings>): string[] => {
   const problems: string[] = [];
@@ -397,6 +440,14 @@ const preflight = (keys: StackConfigKeys, functions: Record<FunctionId, Function
           `invocation); set ${key("reservedConcurrencyZeroAllowed")}=true if that is the point`,
       );
     }
+  }
+  const alertsReserved = functions.alerts.reservedConcurrency;
+  if (alertsReserved !== undefined && alertsReserved > 0 && alertsReserved < ALERTS_MIN_RESERVED) {
+    problems.push(
+      `${key("alertsReservedConcurrency")}=${alertsReserved} is below what its SQS sources can run at once: ` +
+        `${ALERTS_CONSUMED_QUEUES.length} on-failure queues × ${ALERTS_QUEUE_MAX_CONCURRENCY} pollers + 1 for alarms ` +
+        `and logs = ${ALERTS_MIN_RESERVED}; below that the alerts function throttles itself (set at least ${ALERTS_MIN_RESERVED})`,
+    );
   }
   if (keys.reservedConcurrencyEnabled) {
     const total = FUNCTION_IDS.reduce((sum, id) => sum + (functions[id].reservedConcurrency ?? 0), 0);
@@ -492,12 +543,13 @@ export const parseStackConfig = (stack: string, raw: Record<string, unknown>): S
     ]),
   ) as Record<FunctionId, FunctionSettings>;
 
-  const problems = preflight(keys, functions);
+  const problems = [...stackNameProblems(stack), ...preflight(keys, functions)];
   if (problems.length > 0) throw new StackConfigError(stack, problems);
 
   return {
     stack,
     architecture: keys.architecture,
+    lambdaRuntime: keys.lambdaRuntime,
     artifactArch: keys.architecture === "x86_64" ? "x64" : "arm64",
     protect: keys.protect,
     forceDestroy: keys.forceDestroy,

@@ -122,6 +122,9 @@ const computedState = (type: string, name: string, inputs: Record<string, Json>)
       return { arn: arnOf("elasticfilesystem", "file-system/fs-0lab") };
     case "aws:efs/accessPoint:AccessPoint":
       return { arn: arnOf("elasticfilesystem", "access-point/fsap-0lab") };
+    case "aws:kms/key:Key":
+      // Key ARNs end in key/<key id>; IAM matching and the simulator's KMS rules depend on that shape.
+      return { arn: arnOf("kms", `key/${name}-0lab`), keyId: `${name}-0lab` };
     case "aws:lambda/invocation:Invocation":
       return { result: JSON.stringify({ applied: [] }) };
     default:

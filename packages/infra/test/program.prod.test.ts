@@ -12,7 +12,8 @@ describeWiring("prod", () => run);
 describe("prod: protected", () => {
   it("protects the stateful resources from `pulumi destroy`", () => {
     const protectedNames = run.created.filter((r) => r.protect).map((r) => r.name);
-    expect(protectedNames.sort()).toEqual(["database-instance", "shared-fs-fs", "storage-bucket"]);
+    // Pulumi.yaml's `protect` promises the VPC too: deleting it would take every subnet, ENI and endpoint.
+    expect(protectedNames.sort()).toEqual(["database-instance", "network-vpc", "shared-fs-fs", "storage-bucket"]);
     expect(run.one("aws:s3/bucket:Bucket", "storage-bucket").inputs.forceDestroy).toBe(false);
   });
 
@@ -21,10 +22,16 @@ describe("prod: protected", () => {
       multiAz: true,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "lambda-lab-prod-final",
       backupRetentionPeriod: 14,
       maxAllocatedStorage: 100,
     });
+  });
+
+  it("names the final snapshot uniquely per database, stamped at creation and then left alone", () => {
+    const db = run.one(T.db, "database-instance");
+    expect(db.inputs.finalSnapshotIdentifier).toMatch(/^lambda-lab-prod-final-\d{14}$/);
+    // A second delete in the account must not meet the first one's snapshot name.
+    expect(db.inputs.finalSnapshotIdentifier).not.toBe("lambda-lab-prod-final");
   });
 
   it("routes the VPC through one NAT gateway and pays for no interface endpoint", () => {
@@ -59,12 +66,12 @@ describe("prod: protected", () => {
     });
   });
 
-  it("requires a token on the upload API, passed as a secret", () => {
+  it("requires a token on the upload API, whose secret is an SSM SecureString, never in the environment", () => {
     const env = run.one(T.fn, "upload").inputs.environment.variables;
     expect(env.AUTH_MODE).toBe("token");
-    expect(env.AUTH_TOKEN_SECRET).toBe(TEST_SECRETS.uploadAuthToken);
-    // The whole environment becomes a secret in state once one variable is.
-    expect(secretPaths(run.one(T.fn, "upload").rawInputs)).toEqual(["environment"]);
+    expect(env.AUTH_TOKEN_SECRET).toBeUndefined();
+    expect(env.AUTH_TOKEN_PARAMETER).toBe("/lambda-lab/prod/upload-auth-token");
+    expect(JSON.stringify(run.one(T.fn, "upload").inputs.environment)).not.toContain(TEST_SECRETS.uploadAuthToken);
   });
 
   it("stores the Slack webhook only as a secret SecureString value", () => {

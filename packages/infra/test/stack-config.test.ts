@@ -84,15 +84,15 @@ describe("bad configs fail with messages naming the stack and the key", () => {
       ...rawStackConfig("prod"),
       "lambda-lab:transformReservedConcurrency": 900,
     });
-    expect(message).toContain("reserved concurrency 957");
-    expect(message).toContain("leaves 43 unreserved of lambda-lab:accountConcurrencyLimit=1000");
+    expect(message).toContain("reserved concurrency 960");
+    expect(message).toContain("leaves 40 unreserved of lambda-lab:accountConcurrencyLimit=1000");
     expect(message).toContain("at most 900 can be reserved");
     expect(message).toContain("transformReservedConcurrency=900");
   });
 
   it("accepts a new account's limit of 10 once reservation is off", () => {
     const raw = { ...rawStackConfig("dev"), "lambda-lab:accountConcurrencyLimit": 10 };
-    expect(problemsOf("dev", raw)).toMatch(/leaves -4 unreserved.*reservedConcurrencyEnabled=false/s);
+    expect(problemsOf("dev", raw)).toMatch(/leaves -10 unreserved.*reservedConcurrencyEnabled=false/s);
     const config = parseStackConfig("dev", { ...raw, "lambda-lab:reservedConcurrencyEnabled": false });
     expect(Object.values(config.functions).map((f) => f.reservedConcurrency)).toEqual([
       undefined,
@@ -235,5 +235,16 @@ describe("engine versions and zero reservations", () => {
       reservedConcurrencyZeroAllowed: true,
     });
     expect(allowed.functions.transform.reservedConcurrency).toBe(0);
+  });
+});
+
+describe("the alerts function's reservation", () => {
+  it("must cover its SQS pollers (3 queues × 2) plus one for alarms and logs", () => {
+    expect(problemsOf("dev", { alertsReservedConcurrency: 6 })).toContain(
+      "lambda-lab:alertsReservedConcurrency=6 is below what its SQS sources can run at once: 3 on-failure queues × 2 pollers + 1 for alarms and logs = 7",
+    );
+    expect(
+      parseStackConfig("dev", { alertsReservedConcurrency: 7 }).functions.alerts.reservedConcurrency,
+    ).toBe(7);
   });
 });

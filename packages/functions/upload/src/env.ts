@@ -90,18 +90,36 @@ export const UploadEnv = z
         .default(MAX_TTL_SECONDS),
     ),
     AUTH_MODE: z.preprocess(unsetIfEmpty, z.enum(["none", "token"]).default("none")),
+    /** The HMAC secret itself: the local lab's way (like alerts' SLACK_WEBHOOK_URL). */
     AUTH_TOKEN_SECRET: optional(z.string()),
+    /**
+     * The cloud's way: the name of an SSM SecureString holding the secret, read once at init, so the
+     * secret is not in the function's configuration (visible to lambda:GetFunctionConfiguration).
+     */
+    AUTH_TOKEN_PARAMETER: optional(z.string().min(1)),
+    /** The SDKs' service-specific endpoint variable: a local SSM stand-in for tests; unset in AWS. */
+    AWS_ENDPOINT_URL_SSM: optional(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:4583" })
+        .transform((value) => value.replace(/\/+$/, "")),
+    ),
     CORS_ALLOWED_ORIGINS: z.preprocess(unsetIfEmpty, originList.default([])),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE !== "token") return;
-    if (env.AUTH_TOKEN_SECRET === undefined)
+    if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_PARAMETER !== undefined)
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_TOKEN_SECRET"],
-        message: `is required when AUTH_MODE=token (at least ${MIN_SECRET_LENGTH} characters)`,
+        message: "set AUTH_TOKEN_SECRET or AUTH_TOKEN_PARAMETER, not both",
       });
-    else if (env.AUTH_TOKEN_SECRET.length < MIN_SECRET_LENGTH)
+    else if (env.AUTH_TOKEN_SECRET === undefined && env.AUTH_TOKEN_PARAMETER === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_TOKEN_SECRET"],
+        message: `is required when AUTH_MODE=token (at least ${MIN_SECRET_LENGTH} characters), or AUTH_TOKEN_PARAMETER naming an SSM SecureString that holds it`,
+      });
+    else if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET.length < MIN_SECRET_LENGTH)
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_TOKEN_SECRET"],

@@ -6,15 +6,46 @@ import type { NodeFunction } from "./node-function.js";
 export interface AlarmsArgs {
   region: string;
   accountId: pulumi.Input<string>;
-  config: Pick<StackConfig, "alarms" | "concurrency" | "database" | "alerts">;
+  config: Pick<StackConfig, "alarms" | "concurrency" | "database" | "alerts" | "protect">;
   alerts: NodeFunction;
   functions: Record<FunctionId, NodeFunction>;
   database: { identifier: string; slowLogGroup: aws.cloudwatch.LogGroup; allocatedStorageGb: number };
   webAppInstanceId: pulumi.Output<string> | undefined;
+  /** EventBridge Scheduler's dead-letter queue: a schedule that could not invoke its function. */
+  schedulerDeadLetters: aws.sqs.Queue;
 }
 
 /** The slow-statement lines of each engine: PostgreSQL's `duration: … ms  statement:`, MySQL's slow log. */
 export const SLOW_QUERY_FILTER = { postgres: '"duration:"', mysql: '"Query_time"' } as const;
+
+/**
+ * The topic key's policy. The account statement is KMS's default (IAM policies decide who else may use or
+ * administer the key: a person publishing a test alarm needs kms:GenerateDataKey* on it). CloudWatch alarms
+ * publish to an encrypted topic only if the key policy lets cloudwatch.amazonaws.com use the key; AWS's
+ * documented statement has no conditions ("Enable compatibility between event sources from AWS services and
+ * encrypted topics": https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), and the topic
+ * policy (owner account only) already decides who may publish. AWS-managed aws/sns cannot be used here: its
+ * policy cannot be changed to admit CloudWatch. SNS decrypts for its own deliveries (Lambda, e-mail).
+ */
+export const topicKeyPolicy = (accountId: string) => ({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "AccountManagesTheKeyThroughIam",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+    },
+  ],
+});
 
 /**
  * Every alarm publishes to one SNS topic, which invokes the alerts function (and e-mails, when set).
@@ -22,13 +53,30 @@ export const SLOW_QUERY_FILTER = { postgres: '"duration:"', mysql: '"Query_time"
  */
 export class Alarms extends pulumi.ComponentResource {
   readonly topic: aws.sns.Topic;
+  readonly topicKey: aws.kms.Key;
   readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
 
   constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:alarms:Alarms", name, {}, opts);
     const { config } = args;
 
-    this.topic = new aws.sns.Topic(`${name}-topic`, { displayName: "Lambda Lab alerts" }, { parent: this });
+    // Alarm messages name resources and carry log excerpts: encrypted at rest, with a key CloudWatch may use.
+    this.topicKey = new aws.kms.Key(
+      `${name}-topic-key`,
+      {
+        description: "Encrypts the Lambda Lab alerts topic (CloudWatch alarms publish with it)",
+        enableKeyRotation: true,
+        // A scheduled deletion can be cancelled in this window; prod keeps the longest.
+        deletionWindowInDays: config.protect ? 30 : 7,
+        policy: pulumi.output(args.accountId).apply((id) => JSON.stringify(topicKeyPolicy(id))),
+      },
+      { parent: this },
+    );
+    this.topic = new aws.sns.Topic(
+      `${name}-topic`,
+      { displayName: "Lambda Lab alerts", kmsMasterKeyId: this.topicKey.arn },
+      { parent: this },
+    );
     const snsPermission = new aws.lambda.Permission(
       `${name}-sns-invokes-alerts`,
       {
@@ -150,6 +198,16 @@ export class Alarms extends pulumi.ComponentResource {
         });
       }
     }
+
+    alarm("scheduler-dead-letters", {
+      description: "EventBridge Scheduler could not invoke a batch function (dead letters in its queue)",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: args.schedulerDeadLetters.name },
+      statistic: "Maximum",
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: config.alarms.queueDepth,
+    });
 
     const concurrencyThreshold = Math.floor(
       (config.concurrency.accountLimit * config.concurrency.alarmPercent) / 100,

@@ -9,6 +9,8 @@ export interface DatabaseArgs {
   securityGroupIds: pulumi.Input<string>[];
   logRetentionDays: number;
   protect: boolean;
+  /** When the final snapshot's name is stamped (tests pin it); now by default. */
+  createdAt?: Date;
 }
 
 /** The log streams each engine exports; the slow statements land in the first one. */
@@ -31,6 +33,13 @@ export const slowQueryParameters = (
         { name: "log_output", value: "FILE", applyMethod: "immediate" },
         { name: "require_secure_transport", value: "1", applyMethod: "immediate" },
       ];
+
+/**
+ * `<identifier>-final-<UTC yyyymmddhhmmss>`: RDS snapshot identifiers are 1–255 letters, digits and hyphens,
+ * start with a letter, and have no two hyphens in a row nor one at the end.
+ */
+export const finalSnapshotName = (identifier: string, at: Date): string =>
+  `${identifier}-final-${at.toISOString().replace(/[-:T]/g, "").slice(0, 14)}`;
 
 /**
  * RDS (PostgreSQL 17 by default): private, encrypted, slow statements logged to a CloudWatch log group made
@@ -100,12 +109,20 @@ export class Database extends pulumi.ComponentResource {
         backupRetentionPeriod: settings.backupRetentionDays,
         deletionProtection: settings.deletionProtection,
         skipFinalSnapshot: !settings.finalSnapshot,
-        finalSnapshotIdentifier: settings.finalSnapshot ? `${args.identifier}-final` : undefined,
+        // Unique per database: a fixed name collides on the second delete in an account ("DBSnapshotAlreadyExists"
+        // stops the destroy). Stamped at creation and kept (ignoreChanges), so a replacement or a re-created
+        // stack gets a new one, and turning finalSnapshot on later still finds a name in the state.
+        finalSnapshotIdentifier: finalSnapshotName(args.identifier, args.createdAt ?? new Date()),
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: true,
         enabledCloudwatchLogsExports: [...LOG_EXPORTS[settings.engine]],
       },
-      { parent: this, protect: args.protect, dependsOn: logGroups },
+      {
+        parent: this,
+        protect: args.protect,
+        dependsOn: logGroups,
+        ignoreChanges: ["finalSnapshotIdentifier"],
+      },
     );
     this.address = this.instance.address;
     this.port = this.instance.port;

@@ -15,6 +15,8 @@ export interface MigrationsArgs {
   database: DatabaseRef;
   /** The database instance: migrations run once it is available. */
   databaseInstance: pulumi.Resource;
+  /** What the runner needs to reach Secrets Manager from its subnets: the interface endpoint or NAT route. */
+  networkReady: pulumi.Resource[];
   migrationsDir: string;
   vpc: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
   logRetentionDays: number;
@@ -40,6 +42,8 @@ export const hashMigrations = (dir: string): string => {
 export class Migrations extends pulumi.ComponentResource {
   readonly runner: NodeFunction;
   readonly result: pulumi.Output<string>;
+  /** The deploy-time invocation: schedules wait for it, so no scheduled run meets an old schema. */
+  readonly invocation: aws.lambda.Invocation;
 
   constructor(name: string, args: MigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:database:Migrations", name, {}, opts);
@@ -72,8 +76,10 @@ export class Migrations extends pulumi.ComponentResource {
           code: args.artifact.sourceCodeHash ?? "unbuilt",
         },
       },
-      { parent: this, dependsOn: [this.runner, args.databaseInstance] },
+      // Invoked before the endpoint or NAT route exists, the runner times out reading the database secret.
+      { parent: this, dependsOn: [this.runner, args.databaseInstance, ...args.networkReady] },
     );
+    this.invocation = invocation;
     this.result = invocation.result;
     this.registerOutputs({ result: this.result });
   }

@@ -13,6 +13,8 @@ export interface NetworkArgs {
   interfaceEndpoints: InterfaceEndpointService[];
   databasePort: number;
   webApp: { enabled: boolean; public: boolean };
+  /** Pulumi `protect` on the VPC (a delete would take every subnet, ENI and endpoint with it). */
+  protect: boolean;
 }
 
 const NAT: Record<NetworkArgs["natStrategy"], awsx.types.enums.ec2.NatGatewayStrategy> = {
@@ -39,6 +41,11 @@ export class Network extends pulumi.ComponentResource {
   readonly efsSecurityGroup: aws.ec2.SecurityGroup;
   readonly webAppSecurityGroup: aws.ec2.SecurityGroup | undefined;
   readonly endpoints: aws.ec2.VpcEndpoint[];
+  /**
+   * What a VPC function needs before it can call AWS APIs: the interface endpoints, and the VPC component
+   * itself, which completes only after its NAT gateways and routes.
+   */
+  readonly awsApisReady: pulumi.Resource[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:network:Network", name, {}, opts);
@@ -65,7 +72,7 @@ export class Network extends pulumi.ComponentResource {
         vpcEndpointStrategy: awsx.ec2.VpcEndpointStrategy.Auto,
         vpcEndpointSpecs: [{ serviceName: `com.amazonaws.${args.region}.s3`, vpcEndpointType: "Gateway" }],
       },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     this.vpcId = vpc.vpcId;
     this.publicSubnetIds = vpc.publicSubnetIds;
@@ -163,6 +170,7 @@ export class Network extends pulumi.ComponentResource {
       }
     }
 
+    this.awsApisReady = [vpc, ...this.endpoints];
     this.registerOutputs({ vpcId: this.vpcId });
   }
 }

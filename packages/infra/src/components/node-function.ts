@@ -9,6 +9,8 @@ export interface NodeFunctionArgs {
   /** Verified artifact (dist/<arch>.zip) of the function package. */
   artifact: Artifact;
   architecture: "arm64" | "x86_64";
+  /** The stack's lambdaRuntime (the migration runner, not yet plumbed, keeps the schema default nodejs24.x). */
+  runtime?: "nodejs22.x" | "nodejs24.x";
   memoryMb: number;
   timeoutSeconds: number;
   /** Reserved concurrency from the stack config; undefined leaves it unreserved. */
@@ -31,6 +33,28 @@ export interface NodeFunctionArgs {
    */
   asyncFailures?: { retryAttempts: 0 | 1 | 2; maximumEventAgeSeconds?: number };
 }
+
+/**
+ * What Lambda needs to attach a function to a VPC: the ENI actions of AWS's AWSLambdaVPCAccessExecutionRole
+ * (v3, edited 2024-01-05), without its logs:CreateLogGroup/CreateLogStream/PutLogEvents on "*" (every
+ * function already writes only to its own log group, created by the program). The Describe actions work only
+ * on "*", and Lambda may fail to reach the VPC when DeleteNetworkInterface names no resource, so "*" is the
+ * documented minimum: https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html and
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html
+ */
+export const VPC_NETWORK_INTERFACES: aws.iam.PolicyStatement = {
+  Sid: "LambdaManagesVpcNetworkInterfaces",
+  Effect: "Allow",
+  Action: [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  Resource: "*",
+};
 
 /** A Node.js Lambda with its own role, log group (retention, JSON logs) and least-privilege policy. */
 export class NodeFunction extends pulumi.ComponentResource {
@@ -70,6 +94,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
       Resource: pulumi.interpolate`${this.logGroup.arn}:*`,
     };
+    // EFS consults these only because the file system has a policy (shared-fs.ts); only the access point.
     const fsStatements: aws.iam.PolicyStatement[] = args.fileSystem
       ? [
           {
@@ -99,29 +124,26 @@ export class NodeFunction extends pulumi.ComponentResource {
     const destinationStatements: aws.iam.PolicyStatement[] = this.failureQueue
       ? [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: this.failureQueue.arn }]
       : [];
+    const vpcStatements: aws.iam.PolicyStatement[] = args.vpc ? [VPC_NETWORK_INTERFACES] : [];
     const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: this.role.id,
         policy: {
           Version: "2012-10-17",
-          Statement: [logStatement, ...fsStatements, ...destinationStatements, ...args.statements],
+          Statement: [
+            logStatement,
+            ...vpcStatements,
+            ...fsStatements,
+            ...destinationStatements,
+            ...args.statements,
+          ],
         },
       },
       { parent: this },
     );
 
     const dependsOn: pulumi.Resource[] = [this.logGroup, policy, ...(args.fileSystem?.mountTargets ?? [])];
-    if (args.vpc) {
-      // ENI management for VPC functions; AWS's managed policy is the documented minimum.
-      dependsOn.push(
-        new aws.iam.RolePolicyAttachment(
-          `${name}-vpc-access`,
-          { role: this.role.name, policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole },
-          { parent: this },
-        ),
-      );
-    }
 
     this.function = new aws.lambda.Function(
       name,
@@ -129,7 +151,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         name: args.functionName,
         description: args.description,
         role: this.role.arn,
-        runtime: aws.lambda.Runtime.NodeJS22dX,
+        runtime: args.runtime ?? aws.lambda.Runtime.NodeJS24dX,
         handler: "index.handler",
         architectures: [args.architecture],
         code: args.artifact.code,

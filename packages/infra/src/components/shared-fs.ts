@@ -14,11 +14,53 @@ export interface SharedFsArgs {
 export const LAB_POSIX_USER = { uid: 1000, gid: 1000 } as const;
 export const LAB_MOUNT_PATH = "/mnt/lab";
 
+/**
+ * The file system policy. Without one, EFS lets any client that reaches a mount target mount, write and act
+ * as root, and the functions' elasticfilesystem:ClientMount/ClientWrite grants are never consulted; with
+ * one, EFS authorizes each mount by the identity and file system policies together
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html,
+ * https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html). It grants nothing itself, so
+ * only a role's own IAM grant mounts, and it denies root access, mounts that bypass the access point (whose
+ * POSIX user is forced), and plain-text NFS (Lambda encrypts its EFS traffic:
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-efs.html).
+ */
+export const fileSystemPolicy = (fileSystemArn: string, accessPointArn: string) => ({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "DenyPlainTextNfs",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "*",
+      Resource: fileSystemArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyRootAccess",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "elasticfilesystem:ClientRootAccess",
+      Resource: fileSystemArn,
+    },
+    {
+      // A mount without the access point carries no elasticfilesystem:AccessPointArn: StringNotEquals is
+      // then true, so it is denied too.
+      Sid: "MountOnlyThroughTheAccessPoint",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Resource: fileSystemArn,
+      Condition: { StringNotEquals: { "elasticfilesystem:AccessPointArn": accessPointArn } },
+    },
+  ],
+});
+
 /** Encrypted EFS with a mount target per private subnet and an access point rooted at /lab as a non-root user. */
 export class SharedFs extends pulumi.ComponentResource {
   readonly fileSystem: aws.efs.FileSystem;
   readonly accessPoint: aws.efs.AccessPoint;
   readonly mountTargets: aws.efs.MountTarget[];
+  readonly policy: aws.efs.FileSystemPolicy;
 
   constructor(name: string, args: SharedFsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:storage:SharedFs", name, {}, opts);
@@ -63,6 +105,16 @@ export class SharedFs extends pulumi.ComponentResource {
           path: "/lab",
           creationInfo: { ownerUid: LAB_POSIX_USER.uid, ownerGid: LAB_POSIX_USER.gid, permissions: "750" },
         },
+      },
+      { parent: this },
+    );
+    this.policy = new aws.efs.FileSystemPolicy(
+      `${name}-policy`,
+      {
+        fileSystemId: this.fileSystem.id,
+        policy: pulumi
+          .all([this.fileSystem.arn, this.accessPoint.arn])
+          .apply(([fs, ap]) => JSON.stringify(fileSystemPolicy(fs, ap))),
       },
       { parent: this },
     );

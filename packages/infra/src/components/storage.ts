@@ -11,11 +11,38 @@ export interface StorageArgs {
   corsAllowedOrigins: string[];
   quarantineExpirationDays: number;
   abortIncompleteUploadDays: number;
+  /** How long a deleted or overwritten object stays recoverable as a noncurrent version. */
+  noncurrentVersionExpirationDays?: number;
 }
 
 /**
- * The image bucket: private (public access blocked, ACLs disabled), encrypted, TLS-only, with lifecycle
- * rules and CORS for the browser's presigned POST.
+ * The default window for restoring what orphan-cleanup deleted: four weekly looks at its report. A deleted
+ * original costs its storage for this long, then S3 removes it for good.
+ */
+export const NONCURRENT_VERSION_EXPIRATION_DAYS = 30;
+
+export type DefaultEncryption = { algorithm: "AES256" } | { algorithm: "aws:kms"; kmsKeyId?: string };
+
+/**
+ * The bucket's default encryption rule. An S3 Bucket Key only exists for SSE-KMS (it cuts the KMS requests
+ * SSE-KMS makes), so `bucketKeyEnabled` is set with aws:kms and left out with SSE-S3, where it means nothing:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+ */
+export const encryptionRule = (encryption: DefaultEncryption) =>
+  encryption.algorithm === "aws:kms"
+    ? {
+        applyServerSideEncryptionByDefault: {
+          sseAlgorithm: "aws:kms",
+          ...(encryption.kmsKeyId ? { kmsMasterKeyId: encryption.kmsKeyId } : {}),
+        },
+        bucketKeyEnabled: true,
+      }
+    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } };
+
+/**
+ * The image bucket: private (public access blocked, ACLs disabled), encrypted, TLS-only, versioned (a
+ * delete by orphan-cleanup stays recoverable for a while), with lifecycle rules and CORS for the browser's
+ * presigned POST.
  */
 export class Storage extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
@@ -56,7 +83,7 @@ export class Storage extends pulumi.ComponentResource {
       `${name}-encryption`,
       {
         bucket,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        rules: [encryptionRule({ algorithm: "AES256" })],
       },
       { parent: this },
     );
@@ -81,6 +108,14 @@ export class Storage extends pulumi.ComponentResource {
       // S3 rejects bucket policies while the public access block is being applied.
       { parent: this, dependsOn: [publicAccess] },
     );
+    // orphan-cleanup deletes originals a database query calls unreferenced; with versioning a wrong answer
+    // leaves delete markers, and the objects stay restorable until the noncurrent versions expire. No
+    // function holds s3:DeleteObjectVersion, so none can delete for good.
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket, versioningConfiguration: { status: "Enabled" } },
+      { parent: this },
+    );
     const lifecycle = new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -98,9 +133,21 @@ export class Storage extends pulumi.ComponentResource {
             filter: { prefix: PREFIXES.quarantine },
             expiration: { days: args.quarantineExpirationDays },
           },
+          {
+            // Deleted and overwritten objects (and the quarantine markers expired above) go for good after
+            // the window; a delete marker left with no version under it is removed too.
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: {
+              noncurrentDays: args.noncurrentVersionExpirationDays ?? NONCURRENT_VERSION_EXPIRATION_DAYS,
+            },
+            expiration: { expiredObjectDeleteMarker: true },
+          },
         ],
       },
-      { parent: this },
+      // Noncurrent-version rules mean something only once versioning is on.
+      { parent: this, dependsOn: [versioning] },
     );
     const cors = new aws.s3.BucketCorsConfiguration(
       `${name}-cors`,
@@ -119,7 +166,7 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.ready = [publicAccess, ownership, encryption, policy, lifecycle, cors];
+    this.ready = [publicAccess, ownership, encryption, policy, versioning, lifecycle, cors];
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
 }

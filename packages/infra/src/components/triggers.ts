@@ -1,5 +1,8 @@
+import { scheduleInput as dailyStatsScheduleInput } from "@lambda-lab/daily-stats/events";
+import { scheduleInput as orphanCleanupScheduleInput } from "@lambda-lab/orphan-cleanup/events";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ALERTS_QUEUE_MAX_CONCURRENCY } from "../stack-config.js";
 import type { NodeFunction } from "./node-function.js";
 import { PREFIXES } from "./storage.js";
 
@@ -17,6 +20,8 @@ export interface TriggersArgs {
   logRetentionDays: number;
   /** Resources the bucket notification must wait for (the bucket's own settings). */
   bucketReady: pulumi.Resource[];
+  /** What the schedules must wait for: the deploy-time migrations, so no run meets an old schema. */
+  schedulesAfter: pulumi.Resource[];
 }
 
 /**
@@ -27,6 +32,8 @@ export interface TriggersArgs {
 export class Triggers extends pulumi.ComponentResource {
   readonly apiUrl: pulumi.Output<string>;
   readonly api: aws.apigatewayv2.Api;
+  /** Scheduler's own dead-letter queue: invocations it could not deliver (alarmed, never consumed). */
+  readonly schedulerDeadLetters: aws.sqs.Queue;
 
   constructor(name: string, args: TriggersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:triggers:Triggers", name, {}, opts);
@@ -77,10 +84,28 @@ export class Triggers extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The functions own their schedule input: Scheduler fills its context attributes at each firing.
     const scheduled = [
-      { id: "orphan-cleanup", fn: args.orphanCleanup, expression: args.schedules.orphanCleanup },
-      { id: "daily-stats", fn: args.dailyStats, expression: args.schedules.dailyStats },
+      {
+        id: "orphan-cleanup",
+        fn: args.orphanCleanup,
+        expression: args.schedules.orphanCleanup,
+        input: orphanCleanupScheduleInput(),
+      },
+      {
+        id: "daily-stats",
+        fn: args.dailyStats,
+        expression: args.schedules.dailyStats,
+        input: dailyStatsScheduleInput(),
+      },
     ];
+    // Scheduler's dead letters are its raw input plus error attributes, not Lambda invocation records, so
+    // they get their own queue and alarm instead of landing where the alerts function parses records.
+    this.schedulerDeadLetters = new aws.sqs.Queue(
+      `${name}-scheduler-dead-letters`,
+      { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
+      { parent: this },
+    );
     const schedulerPolicy = new aws.iam.RolePolicy(
       `${name}-scheduler-policy`,
       {
@@ -89,11 +114,7 @@ export class Triggers extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: scheduled.map((s) => s.fn.arn) },
-            {
-              Effect: "Allow",
-              Action: "sqs:SendMessage",
-              Resource: scheduled.flatMap((s) => (s.fn.failureQueue ? [s.fn.failureQueue.arn] : [])),
-            },
+            { Effect: "Allow", Action: "sqs:SendMessage", Resource: this.schedulerDeadLetters.arn },
           ],
         },
       },
@@ -110,13 +131,14 @@ export class Triggers extends pulumi.ComponentResource {
           target: {
             arn: job.fn.arn,
             roleArn: schedulerRole.arn,
-            input: JSON.stringify({ source: "lambda-lab.scheduler", job: job.id }),
+            input: job.input,
             retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-            // Invocations the scheduler could not even deliver (throttled, deleted) land beside the failures.
-            deadLetterConfig: job.fn.failureQueue ? { arn: job.fn.failureQueue.arn } : undefined,
+            // Invocations the scheduler could not even deliver (throttled, deleted); a run that fails is
+            // Lambda's async failure and goes to the function's on-failure destination instead.
+            deadLetterConfig: { arn: this.schedulerDeadLetters.arn },
           },
         },
-        { parent: this, dependsOn: [schedulerPolicy] },
+        { parent: this, dependsOn: [schedulerPolicy, ...args.schedulesAfter] },
       );
     }
 
@@ -216,7 +238,14 @@ export class Triggers extends pulumi.ComponentResource {
       consumed.forEach((queue, i) => {
         new aws.lambda.EventSourceMapping(
           `${name}-failures-to-alerts-${i}`,
-          { eventSourceArn: queue.arn, functionName: args.alerts.arn, batchSize: 10 },
+          {
+            eventSourceArn: queue.arn,
+            functionName: args.alerts.arn,
+            batchSize: 10,
+            // Without a cap each queue polls with up to 5 batches at once, ignoring the reservation, and the
+            // alerts function throttles itself.
+            scalingConfig: { maximumConcurrency: ALERTS_QUEUE_MAX_CONCURRENCY },
+          },
           { parent: this, dependsOn: [consumePolicy] },
         );
       });

@@ -8,6 +8,8 @@ import type { StackConfigKey } from "../stack-config.js";
 export const KEY_DESCRIPTIONS = {
   architecture:
     'Lambda architecture for every function, "arm64" (cheaper per GB-second) or "x86_64". Picks dist/arm64.zip or dist/x64.zip.',
+  lambdaRuntime:
+    'Lambda runtime of every function, "nodejs24.x" or "nodejs22.x" (leaves Lambda\'s support window in 2027). The build targets the oldest runtime any stack deploys and verifies on each; the local lab runs that Node.js major.',
   protect: "Pulumi `protect` on the stateful resources (bucket, database, file system, VPC).",
   forceDestroy: "Let `pulumi destroy` delete a non-empty bucket.",
   logRetentionDays: "Retention of every log group (functions, RDS, host); one of CloudWatch's periods.",

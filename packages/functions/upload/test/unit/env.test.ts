@@ -84,9 +84,34 @@ describe("loadEnv", () => {
       { AUTH_MODE: "token", AUTH_TOKEN_SECRET: "too-short" },
       "AUTH_TOKEN_SECRET: must be at least 32 characters",
     ],
+    [{ AUTH_MODE: "token" }, "or AUTH_TOKEN_PARAMETER naming an SSM SecureString"],
+    [
+      {
+        AUTH_MODE: "token",
+        AUTH_TOKEN_SECRET: SECRET,
+        AUTH_TOKEN_PARAMETER: "/lambda-lab/prod/upload-auth-token",
+      },
+      "AUTH_TOKEN_SECRET: set AUTH_TOKEN_SECRET or AUTH_TOKEN_PARAMETER, not both",
+    ],
+    [{ AWS_ENDPOINT_URL_SSM: "localhost:4583" }, "AWS_ENDPOINT_URL_SSM: must be an http(s) URL"],
     [{ CORS_ALLOWED_ORIGINS: "https://app.example.com/" }, "CORS_ALLOWED_ORIGINS.0"],
   ])("fails at init naming the variable for %j", (override, expected) => {
     expect(problemsOf({ ...BASE, ...override })).toContain(expected);
+  });
+
+  it("takes the token secret's SSM parameter instead of the secret (the cloud's way)", () => {
+    const env = loadEnv({
+      ...BASE,
+      AUTH_MODE: "token",
+      AUTH_TOKEN_PARAMETER: "/lambda-lab/prod/upload-auth-token",
+      AWS_ENDPOINT_URL_SSM: "http://127.0.0.1:4583/",
+    });
+
+    expect(env).toMatchObject({
+      AUTH_TOKEN_PARAMETER: "/lambda-lab/prod/upload-auth-token",
+      AWS_ENDPOINT_URL_SSM: "http://127.0.0.1:4583",
+    });
+    expect(env.AUTH_TOKEN_SECRET).toBeUndefined();
   });
 
   it("never echoes a secret's value in its message", () => {
