@@ -17,4 +17,5 @@ export const alertsTopicArn = lab.alertsTopicArn;
 export const vpcId = lab.vpcId;
 export const fileSystemId = lab.fileSystemId;
 export const webAppInstanceId = lab.webAppInstanceId;
+export const uploadTokenParameterName = lab.uploadTokenParameterName;
 export const reservedConcurrency = lab.reservedConcurrency;

@@ -31,6 +31,8 @@ export interface LabOutputs {
   vpcId: pulumi.Output<string>;
   fileSystemId: pulumi.Output<string>;
   webAppInstanceId: pulumi.Output<string> | undefined;
+  /** The SSM SecureString holding the upload token secret (token mode), for whoever mints tokens. */
+  uploadTokenParameterName: pulumi.Output<string> | undefined;
   reservedConcurrency: { total: number; unreserved: number; accountLimit: number } | "off";
 }
 
@@ -193,6 +195,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     vpcId: network.vpcId,
     fileSystemId: sharedFs.fileSystem.id,
     webAppInstanceId: webApp?.instance.id,
+    uploadTokenParameterName: functions.uploadAuthTokenParameter?.name,
     reservedConcurrency: config.concurrency.reserve
       ? {
           total: config.concurrency.totalReserved,
