@@ -2,14 +2,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CatalogId, FUNCTIONS } from "@lambda-lab/catalog";
 import * as pulumi from "@pulumi/pulumi";
-import type { FunctionId } from "./stack-config.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Where each deployable's package lives; its build writes dist/<arch>.zip there. */
-export const packageDirOf = (id: FunctionId | "migrate"): string =>
-  id === "migrate" ? join(REPO_ROOT, "packages", "migrate-fn") : join(REPO_ROOT, "packages", "functions", id);
+/** Where each deployable's package lives (the catalog says); its build writes dist/<arch>.zip there. */
+export const packageDirOf = (id: CatalogId): string => join(REPO_ROOT, FUNCTIONS[id].package.dir);
 
 export interface Artifact {
   zipPath: string;
@@ -27,7 +26,7 @@ export class ArtifactMissingError extends Error {
  * zip fails before anything is planned, naming the build command; mocked test runs may go without.
  */
 export const loadArtifact = (
-  id: FunctionId | "migrate",
+  id: CatalogId,
   arch: "arm64" | "x64",
   options: { requireBuilt: boolean },
 ): Artifact => {

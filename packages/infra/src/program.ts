@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { MIGRATE_ID } from "@lambda-lab/catalog";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type Artifact, loadArtifact, REPO_ROOT } from "./artifacts.js";
@@ -7,12 +8,20 @@ import { Database } from "./components/database.js";
 import { Functions } from "./components/functions.js";
 import { Migrations } from "./components/migrations.js";
 import { Network } from "./components/network.js";
+import { Parameters } from "./components/parameters.js";
 import { SharedFs } from "./components/shared-fs.js";
 import { Storage } from "./components/storage.js";
 import { Triggers } from "./components/triggers.js";
 import { WebAppHost } from "./components/web-app.js";
 import type { StackSecrets } from "./config.js";
-import { FUNCTION_IDS, type FunctionId, PROJECT, type StackConfig } from "./stack-config.js";
+import {
+  bucketNameOf,
+  FUNCTION_IDS,
+  type FunctionId,
+  functionNameOf,
+  PROJECT,
+  type StackConfig,
+} from "./stack-config.js";
 
 export interface ProgramOptions {
   config: StackConfig;
@@ -36,6 +45,10 @@ export interface LabOutputs {
   reservedConcurrency: { total: number; unreserved: number; accountLimit: number } | "off";
 }
 
+const missingParameter = (id: string): never => {
+  throw new Error(`the ${id} SecureString was not created; the Parameters component requires it`);
+};
+
 /** @lambda-lab/db's migrations: hashed so a new or edited migration re-runs the deploy-time invocation. */
 const MIGRATIONS_DIR = join(REPO_ROOT, "packages", "db", "migrations");
 
@@ -48,7 +61,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     );
   const accountId = aws.getCallerIdentityOutput().accountId;
   const namePrefix = `${PROJECT}-${config.stack}`;
-  const artifactOf = (id: FunctionId | "migrate"): Artifact =>
+  const artifactOf = (id: FunctionId | typeof MIGRATE_ID): Artifact =>
     loadArtifact(id, config.artifactArch, { requireBuilt: requireArtifacts });
   const artifacts = Object.fromEntries(FUNCTION_IDS.map((id) => [id, artifactOf(id)])) as Record<
     FunctionId,
@@ -67,6 +80,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
   });
 
   const storage = new Storage("storage", {
+    bucketName: accountId.apply((id) => bucketNameOf(config.stack, id)),
     forceDestroy: config.forceDestroy,
     protect: config.protect,
     corsAllowedOrigins: config.upload.corsAllowedOrigins,
@@ -91,11 +105,9 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     protect: config.protect,
   });
 
-  const slackWebhook = new aws.ssm.Parameter("slack-webhook-url", {
-    name: `/${PROJECT}/${config.stack}/slack-webhook-url`,
-    type: "SecureString",
-    value: secrets.slackWebhookUrl,
-    description: "Slack incoming webhook the alerts function posts to",
+  const parameters = new Parameters("parameters", {
+    stack: config.stack,
+    values: { "slack-webhook-url": secrets.slackWebhookUrl, "upload-auth-token": secrets.uploadAuthToken },
   });
 
   const databaseRef = {
@@ -111,8 +123,6 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
 
   const functions = new Functions("functions", {
     config,
-    namePrefix,
-    region,
     artifacts,
     bucket: { name: storage.bucketName, arn: storage.bucketArn },
     database: databaseRef,
@@ -122,15 +132,15 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
       fileSystemArn: sharedFs.fileSystem.arn,
       mountTargets: sharedFs.mountTargets,
     },
-    slackWebhookParameter: { name: slackWebhook.name, arn: slackWebhook.arn },
-    uploadAuthToken: secrets.uploadAuthToken,
+    slackWebhookParameter: parameters.byId["slack-webhook-url"] ?? missingParameter("slack-webhook-url"),
+    uploadAuthTokenParameter: parameters.byId["upload-auth-token"],
   });
   const fn = functions.byId;
 
   const migrations = config.database.migrateOnDeploy
     ? new Migrations("migrations", {
-        functionName: `${namePrefix}-migrate`,
-        artifact: artifactOf("migrate"),
+        functionName: functionNameOf(config.stack, MIGRATE_ID),
+        artifact: artifactOf(MIGRATE_ID),
         architecture: config.architecture,
         database: databaseRef,
         databaseInstance: database.instance,
@@ -144,14 +154,10 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
   const triggers = new Triggers("triggers", {
     accountId,
     bucket: { id: storage.bucket.id, arn: storage.bucketArn },
-    upload: fn.upload,
-    transform: fn.transform,
-    orphanCleanup: fn["orphan-cleanup"],
-    dailyStats: fn["daily-stats"],
-    alerts: fn.alerts,
+    functions: fn,
     corsAllowedOrigins: config.upload.corsAllowedOrigins,
     timeZone: config.timeZone,
-    schedules: { orphanCleanup: config.orphanCleanup.schedule, dailyStats: config.dailyStats.schedule },
+    schedules: config.schedules,
     logRetentionDays: config.logRetentionDays,
     bucketReady: storage.ready,
     schedulesAfter: migrations ? [migrations.invocation] : [],
@@ -184,7 +190,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
 
   return {
     bucketName: storage.bucketName,
-    uploadApiUrl: triggers.apiUrl,
+    uploadApiUrl: triggers.apiUrls.upload,
     functionNames: Object.fromEntries(FUNCTION_IDS.map((id) => [id, fn[id].name])) as Record<
       FunctionId,
       pulumi.Output<string>
@@ -195,7 +201,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
     vpcId: network.vpcId,
     fileSystemId: sharedFs.fileSystem.id,
     webAppInstanceId: webApp?.instance.id,
-    uploadTokenParameterName: functions.uploadAuthTokenParameter?.name,
+    uploadTokenParameterName: parameters.byId["upload-auth-token"]?.name,
     reservedConcurrency: config.concurrency.reserve
       ? {
           total: config.concurrency.totalReserved,

@@ -6,26 +6,25 @@
  * filter pattern matches, and the SQS record of each on-failure queue an event source mapping reads.
  */
 
+import { recogniseEvent } from "@lambda-lab/alerts/events";
+import { resolveStatsRequest } from "@lambda-lab/daily-stats/events";
+import { parseCleanupEvent } from "@lambda-lab/orphan-cleanup/events";
+import { fillSchedulerInput } from "@lambda-lab/shared";
 import {
   encodeLogsSubscription,
   makeAlarmSnsEvent,
   makeInvocationFailureRecord,
   makeS3ObjectCreatedEvent,
   makeSqsEvent,
-} from "@lambda-lab/alerts/encode";
-import { recogniseEvent } from "@lambda-lab/alerts/events";
-import { resolveStatsRequest } from "@lambda-lab/daily-stats/events";
-import { parseCleanupEvent } from "@lambda-lab/orphan-cleanup/events";
-import { fillSchedulerInput } from "@lambda-lab/shared";
+} from "@lambda-lab/testing";
 import { parseS3Event } from "@lambda-lab/transform/events";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_IDS, type FunctionId } from "../src/stack-config.js";
-import { ACCOUNT_ID, type ProgramRun, REGION, runProgram } from "./harness.js";
+import { ACCOUNT_ID, type ProgramRun, REGION, runProgram, STACKS } from "./harness.js";
 import { SCHEMAS, T } from "./wiring.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded inputs are arbitrary JSON.
 type Json = any;
-const STACKS = ["dev", "prod"] as const;
 
 const idOfArn = (run: ProgramRun, arn: string): FunctionId => {
   const fn = run.ofType(T.fn).find((f) => f.state.arn === arn || f.state.name === arn);

@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../src/artifacts.js";
 import type { StackSecrets } from "../src/config.js";
 import {
+  listStacks,
   parseStackConfig,
   readStackConfigFile,
   type StackConfig,
@@ -19,6 +20,8 @@ import {
 type Json = any;
 
 export const ACCOUNT_ID = "123456789012";
+/** Every stack of the project (stacks/Pulumi.<stack>.yaml): tests run each of them, none by hand. */
+export const STACKS = listStacks(REPO_ROOT);
 export const REGION = "eu-west-1";
 
 export interface Recorded {
@@ -32,6 +35,10 @@ export interface Recorded {
   parent: string;
   dependencies: string[];
   protect: boolean;
+  /** The URNs this resource answers to besides its own (Pulumi aliases): its names before a rename. */
+  aliases: string[];
+  /** Inputs whose changes Pulumi ignores for this resource (`ignoreChanges`). */
+  ignoreChanges: string[];
 }
 
 export interface ProgramRun {
@@ -82,8 +89,10 @@ const computedState = (type: string, name: string, inputs: Record<string, Json>)
           ? ["subnet-isolated-a", "subnet-isolated-b"]
           : [],
       };
-    case "aws:s3/bucket:Bucket":
-      return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
+    case "aws:s3/bucket:Bucket": {
+      const bucket = inputs.bucket ?? physical;
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
     case "aws:rds/instance:Instance":
       return {
         address: `${inputs.identifier}.c0lab.${REGION}.rds.amazonaws.com`,
@@ -166,7 +175,10 @@ export const runProgram = async (
   overrides: Record<string, unknown> = {},
 ): Promise<ProgramRun> => {
   const created: Recorded[] = [];
-  const links = new Map<string, { parent: string; dependencies: string[]; protect: boolean }>();
+  const links = new Map<
+    string,
+    { parent: string; dependencies: string[]; protect: boolean; aliases: string[]; ignoreChanges: string[] }
+  >();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -182,6 +194,8 @@ export const runProgram = async (
           parent: "",
           dependencies: [],
           protect: false,
+          aliases: [],
+          ignoreChanges: [],
         });
         return { id: `${args.name}-id`, state };
       },
@@ -222,6 +236,11 @@ export const runProgram = async (
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
       protect: Boolean(req.getProtect?.()),
+      // The SDK sends each alias as a URN (an Output alias resolved) or as a spec; the program uses URNs.
+      aliases: (req.getAliasesList?.() ?? []).map(
+        (a: Json) => a.getUrn() || `spec:${JSON.stringify(a.getSpec()?.toObject())}`,
+      ),
+      ignoreChanges: req.getIgnorechangesList?.() ?? [],
     });
     return register(req, (err, res) => {
       const rec = created.find((r) => r.type === req.getType() && r.name === req.getName() && r.urn === "");
@@ -255,6 +274,8 @@ export const runProgram = async (
       rec.parent = link.parent;
       rec.dependencies = link.dependencies;
       rec.protect = link.protect;
+      rec.aliases = link.aliases;
+      rec.ignoreChanges = link.ignoreChanges;
     }
   }
   const ofType = (type: string) => created.filter((r) => r.type === type);

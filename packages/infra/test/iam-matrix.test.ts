@@ -18,7 +18,7 @@ import {
 } from "@lambda-lab/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_IDS, FUNCTION_NEEDS, type FunctionId } from "../src/stack-config.js";
-import { ACCOUNT_ID, type ProgramRun, REGION, runProgram } from "./harness.js";
+import { ACCOUNT_ID, type ProgramRun, REGION, runProgram, STACKS } from "./harness.js";
 import { AWS_SSM_KEY_ARN, type Check, evaluate, summaryOf, type Verdict } from "./iam-simulator.js";
 
 const ULID = "01KB8ZQ3M2X7V9W4T6R5N1P0HC";
@@ -50,8 +50,8 @@ const arnsOf = (run: ProgramRun) => {
       run.ofType("aws:sqs/queue:Queue").find((q) => q.name === `${id}-failures`)?.state.arn,
     dbSecret: run.one("aws:rds/instance:Instance", "database-instance").state.masterUserSecrets[0].secretArn,
     otherSecret: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:someone-else-AbCdEf`,
-    slackParameter: parameters.find((p) => p.name === "slack-webhook-url")?.state.arn as string,
-    tokenParameter: parameters.find((p) => p.name === "functions-upload-auth-token")?.state.arn as
+    slackParameter: parameters.find((p) => p.name === "parameters-slack-webhook-url")?.state.arn as string,
+    tokenParameter: parameters.find((p) => p.name === "parameters-upload-auth-token")?.state.arn as
       | string
       | undefined,
     fileSystem: run.one("aws:efs/fileSystem:FileSystem", "shared-fs-fs").state.arn as string,
@@ -351,37 +351,34 @@ const checksOf = (run: ProgramRun): Check[] => {
   return checks;
 };
 
-describe.each(["dev", "prod"])(
-  "the %s stack's IAM matrix (iam-simulate over the program's policies)",
-  (stack) => {
-    let run: ProgramRun;
-    let verdicts: Verdict[];
-    beforeAll(async () => {
-      run = await runProgram(stack);
-      verdicts = await evaluate(run, checksOf(run));
-      const s = summaryOf(verdicts);
-      console.log(
-        `IAM matrix ${stack}: checks ${s.checks}, allowed ${s.allowed}, denied ${s.denied}, unexpected ${s.unexpected}`,
-      );
-    });
+describe.each(STACKS)("the %s stack's IAM matrix (iam-simulate over the program's policies)", (stack) => {
+  let run: ProgramRun;
+  let verdicts: Verdict[];
+  beforeAll(async () => {
+    run = await runProgram(stack);
+    verdicts = await evaluate(run, checksOf(run));
+    const s = summaryOf(verdicts);
+    console.log(
+      `IAM matrix ${stack}: checks ${s.checks}, allowed ${s.allowed}, denied ${s.denied}, unexpected ${s.unexpected}`,
+    );
+  });
 
-    it("allows every call each function's code makes and denies everything on the deny list", () => {
-      expect(verdicts.filter((v) => v.problem).map((v) => v.problem)).toEqual([]);
-      expect(summaryOf(verdicts).checks).toBeGreaterThan(200);
-    });
+  it("allows every call each function's code makes and denies everything on the deny list", () => {
+    expect(verdicts.filter((v) => v.problem).map((v) => v.problem)).toEqual([]);
+    expect(summaryOf(verdicts).checks).toBeGreaterThan(200);
+  });
 
-    it("covers every function role, allowing and denying for each", () => {
-      for (const owner of ROLE_OWNERS) {
-        const mine = verdicts.filter((v) => v.check.who === owner);
-        expect(
-          mine.some((v) => v.check.expect === "Allowed"),
-          owner,
-        ).toBe(true);
-        expect(
-          mine.some((v) => v.check.expect === "Denied"),
-          owner,
-        ).toBe(true);
-      }
-    });
-  },
-);
+  it("covers every function role, allowing and denying for each", () => {
+    for (const owner of ROLE_OWNERS) {
+      const mine = verdicts.filter((v) => v.check.who === owner);
+      expect(
+        mine.some((v) => v.check.expect === "Allowed"),
+        owner,
+      ).toBe(true);
+      expect(
+        mine.some((v) => v.check.expect === "Denied"),
+        owner,
+      ).toBe(true);
+    }
+  });
+});

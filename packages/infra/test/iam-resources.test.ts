@@ -9,20 +9,14 @@ import { topicKeyPolicy } from "../src/components/alarms.js";
 import { VPC_NETWORK_INTERFACES } from "../src/components/node-function.js";
 import { fileSystemPolicy } from "../src/components/shared-fs.js";
 import { encryptionRule } from "../src/components/storage.js";
-import { ACCOUNT_ID, type ProgramRun, runProgram, secretPaths, TEST_SECRETS } from "./harness.js";
+import { FUNCTION_IDS } from "../src/stack-config.js";
+import { ACCOUNT_ID, type ProgramRun, runProgram, STACKS, secretPaths, TEST_SECRETS } from "./harness.js";
 import { lambdaProvided, statementsOf, T } from "./wiring.js";
 
-const FUNCTION_ROLES = [
-  "upload",
-  "transform",
-  "orphan-cleanup",
-  "daily-stats",
-  "alerts",
-  "migrations-runner",
-];
+const FUNCTION_ROLES = [...FUNCTION_IDS, "migrations-runner"];
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
-describe.each(["dev", "prod"])("%s: resource policies, keys and secrets", (stack) => {
+describe.each(STACKS)("%s: resource policies, keys and secrets", (stack) => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runProgram(stack);
@@ -96,7 +90,7 @@ describe.each(["dev", "prod"])("%s: resource policies, keys and secrets", (stack
     expect(env.AUTH_TOKEN_SECRET).toBeUndefined();
     const parameters = run
       .ofType("aws:ssm/parameter:Parameter")
-      .filter((p) => p.name === "functions-upload-auth-token");
+      .filter((p) => p.name === "parameters-upload-auth-token");
     if (run.config.upload.authMode !== "token") {
       expect(parameters).toEqual([]);
       expect(env.AUTH_TOKEN_PARAMETER).toBeUndefined();

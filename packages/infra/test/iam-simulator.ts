@@ -5,7 +5,8 @@
  * bucket policy, the EFS file system policy, a KMS key policy, the aws/ssm key policy from test/fixtures).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { runSimulation, type SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { programPolicies } from "../src/iam/program-policies.js";
 import { ACCOUNT_ID, type ProgramRun, REGION } from "./harness.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: policy documents are arbitrary JSON, validated by the simulator.
@@ -57,79 +58,13 @@ const AWS_SSM_KEY_POLICY: PolicyDocument = JSON.parse(
     .replaceAll("${Region}", REGION),
 );
 
-const documentOf = (policy: unknown): PolicyDocument =>
-  typeof policy === "string" ? JSON.parse(policy) : policy;
-
-const T = {
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  fn: "aws:lambda/function:Function",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  fileSystem: "aws:efs/fileSystem:FileSystem",
-  fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
-  key: "aws:kms/key:Key",
-} as const;
-
-/** The policies a run asks AWS for, and who acts as each role. */
-export const policiesOf = (run: ProgramRun) => {
-  const identityOf = (owner: string): SimulationIdentityPolicy[] => {
-    const role = run.one(T.role, `${owner}-role`);
-    // The mock gives every resource the id `<name>-id`; RolePolicy refers to the role by id, attachments by name.
-    const inline = run
-      .ofType(T.rolePolicy)
-      .filter((p) => p.inputs.role === `${role.name}-id`)
-      .map((p) => ({ name: p.name, policy: documentOf(p.inputs.policy) }));
-    const managed = run
-      .ofType(T.attachment)
-      .filter((a) => a.inputs.role === role.state.name)
-      .map((a) => {
-        const fixture = MANAGED_POLICIES.get(a.inputs.policyArn);
-        if (!fixture)
-          throw new Error(
-            `${owner}: attached managed policy ${a.inputs.policyArn} has no fixture in test/fixtures/aws-managed-policies (copy its document and version from the AWS Managed Policy Reference)`,
-          );
-        return { name: fixture.name, policy: fixture.document };
-      });
-    return [...inline, ...managed];
-  };
-
-  const bucket = run.one(T.bucket, "storage-bucket");
-  const fileSystem = run.one(T.fileSystem, "shared-fs-fs");
-  const one = (records: ProgramRun["created"], what: string) => {
-    if (records.length !== 1) throw new Error(`expected one ${what}, found ${records.length}`);
-    return documentOf(records[0]?.inputs.policy);
-  };
-  const bucketPolicy = one(
-    run.ofType(T.bucketPolicy).filter((p) => p.inputs.bucket === `${bucket.name}-id`),
-    "bucket policy",
-  );
-  const fileSystemPolicy = one(
-    run.ofType(T.fileSystemPolicy).filter((p) => p.inputs.fileSystemId === `${fileSystem.name}-id`),
-    "EFS file system policy",
-  );
-  const keyPolicies = new Map<string, PolicyDocument>([
-    [AWS_SSM_KEY_ARN, AWS_SSM_KEY_POLICY],
-    ...run.ofType(T.key).map((k) => [k.state.arn as string, documentOf(k.inputs.policy)] as const),
-  ]);
-  const bucketArn = bucket.state.arn as string;
-
-  const resourcePolicyOf = (arn: string): PolicyDocument | undefined => {
-    if (arn === bucketArn || arn.startsWith(`${bucketArn}/`)) return bucketPolicy;
-    if (arn === fileSystem.state.arn) return fileSystemPolicy;
-    return keyPolicies.get(arn);
-  };
-
-  /** Lambda runs the function with a session of its role named after the function. */
-  const principalOf = (owner: string): string => {
-    const role = run.one(T.role, `${owner}-role`);
-    const fn = run.one(T.fn, owner);
-    return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${role.state.name}/${fn.inputs.name}`;
-  };
-
-  return { identityOf, resourcePolicyOf, principalOf };
-};
+/** The policies a run asks AWS for, and who acts as each role (src/iam/program-policies.ts, shared with the lab). */
+export const policiesOf = (run: ProgramRun) =>
+  programPolicies(run, {
+    accountId: ACCOUNT_ID,
+    managedPolicy: (arn) => MANAGED_POLICIES.get(arn),
+    extraKeyPolicies: [[AWS_SSM_KEY_ARN, AWS_SSM_KEY_POLICY]],
+  });
 
 const isServicePrincipal = (who: string) => who.endsWith(".amazonaws.com");
 

@@ -4,10 +4,10 @@
  * each service's API reference: Lambda CreateFunction FunctionName, IAM CreateRole RoleName and
  * PutRolePolicy PolicyName, CloudWatch Logs CreateLogGroup logGroupName, SQS CreateQueue QueueName,
  * Scheduler CreateSchedule Name, EC2 CreateSecurityGroup GroupDescription, RDS DBInstanceIdentifier, SNS
- * CreateTopic Name, CloudWatch PutMetricAlarm AlarmName, SSM PutParameter Name.
+ * CreateTopic Name, CloudWatch PutMetricAlarm AlarmName, SSM PutParameter Name, S3 CreateBucket Bucket.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramRun, type Recorded, runProgram } from "./harness.js";
+import { type ProgramRun, type Recorded, runProgram, STACKS } from "./harness.js";
 
 const AUTONAME_SUFFIX = "-abcdef0"; // Pulumi's default: "-" + 7 random hex characters.
 
@@ -30,6 +30,8 @@ const RULES: Rule[] = [
   { type: "aws:sns/topic:Topic", field: "name", max: 256, chars: /^[A-Za-z0-9_-]+$/ },
   { type: "aws:cloudwatch/metricAlarm:MetricAlarm", field: "name", max: 255, chars: /^[\x20-\x7e]+$/ },
   { type: "aws:ssm/parameter:Parameter", field: "name", max: 2048, chars: /^[a-zA-Z0-9_.\-/]+$/ },
+  // S3 general purpose bucket naming rules: 3–63 lower-case letters, digits, dots and hyphens.
+  { type: "aws:s3/bucket:Bucket", field: "bucket", max: 63, chars: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/ },
   {
     type: "aws:rds/instance:Instance",
     field: "identifier",
@@ -43,7 +45,7 @@ const RULES: Rule[] = [
 const physicalName = (resource: Recorded, field: string): string =>
   resource.inputs[field] ?? `${resource.name}${AUTONAME_SUFFIX}`;
 
-describe.each(["dev", "prod"] as const)("%s: names within AWS's limits", (stack) => {
+describe.each(STACKS)("%s: names within AWS's limits", (stack) => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runProgram(stack);

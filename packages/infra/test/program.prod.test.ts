@@ -13,7 +13,12 @@ describe("prod: protected", () => {
   it("protects the stateful resources from `pulumi destroy`", () => {
     const protectedNames = run.created.filter((r) => r.protect).map((r) => r.name);
     // Pulumi.yaml's `protect` promises the VPC too: deleting it would take every subnet, ENI and endpoint.
-    expect(protectedNames.sort()).toEqual(["database-instance", "network-vpc", "shared-fs-fs", "storage-bucket"]);
+    expect(protectedNames.sort()).toEqual([
+      "database-instance",
+      "network-vpc",
+      "shared-fs-fs",
+      "storage-bucket",
+    ]);
     expect(run.one("aws:s3/bucket:Bucket", "storage-bucket").inputs.forceDestroy).toBe(false);
   });
 
@@ -71,11 +76,13 @@ describe("prod: protected", () => {
     expect(env.AUTH_MODE).toBe("token");
     expect(env.AUTH_TOKEN_SECRET).toBeUndefined();
     expect(env.AUTH_TOKEN_PARAMETER).toBe("/lambda-lab/prod/upload-auth-token");
-    expect(JSON.stringify(run.one(T.fn, "upload").inputs.environment)).not.toContain(TEST_SECRETS.uploadAuthToken);
+    expect(JSON.stringify(run.one(T.fn, "upload").inputs.environment)).not.toContain(
+      TEST_SECRETS.uploadAuthToken,
+    );
   });
 
   it("stores the Slack webhook only as a secret SecureString value", () => {
-    const parameter = run.one("aws:ssm/parameter:Parameter", "slack-webhook-url");
+    const parameter = run.one("aws:ssm/parameter:Parameter", "parameters-slack-webhook-url");
     expect(parameter.inputs.value).toBe(TEST_SECRETS.slackWebhookUrl);
     expect(secretPaths(parameter.rawInputs)).toEqual(["value"]);
   });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -11,6 +11,7 @@ import {
 import { renderPulumiYaml } from "../src/stack-config/pulumi-yaml.js";
 import {
   decodePulumiConfigValues,
+  listStacks,
   PROJECT,
   parseStackConfig,
   readStackConfigFile,
@@ -25,9 +26,7 @@ import {
 
 const pulumiYaml = readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8");
 const project = parseYaml(pulumiYaml) as PulumiProject;
-const STACKS = readdirSync(join(REPO_ROOT, "stacks"))
-  .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-  .filter((s): s is string => s !== undefined);
+const STACKS = listStacks(REPO_ROOT);
 const stackValues = (stack: string) =>
   readStackValues(readFileSync(join(REPO_ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"), project.name);
 

@@ -1,14 +1,21 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FUNCTIONS, scheduleOf } from "@lambda-lab/catalog";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "../src/artifacts.js";
 import {
+  bucketNameOf,
   decodePulumiConfigValues,
+  FUNCTION_IDS,
+  listStacks,
   parseStackConfig,
   readStackConfigFile,
   requireDeploySecrets,
+  SCHEDULED_IDS,
   StackConfigError,
+  scheduleKeyOf,
 } from "../src/stack-config.js";
 import { rawStackConfig } from "./harness.js";
 
@@ -94,13 +101,9 @@ describe("bad configs fail with messages naming the stack and the key", () => {
     const raw = { ...rawStackConfig("dev"), "lambda-lab:accountConcurrencyLimit": 10 };
     expect(problemsOf("dev", raw)).toMatch(/leaves -10 unreserved.*reservedConcurrencyEnabled=false/s);
     const config = parseStackConfig("dev", { ...raw, "lambda-lab:reservedConcurrencyEnabled": false });
-    expect(Object.values(config.functions).map((f) => f.reservedConcurrency)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(Object.values(config.functions).map((f) => f.reservedConcurrency)).toEqual(
+      FUNCTION_IDS.map(() => undefined),
+    );
   });
 
   it("rejects NAT none when a VPC function has no route to an AWS API it calls", () => {
@@ -246,5 +249,65 @@ describe("the alerts function's reservation", () => {
     expect(
       parseStackConfig("dev", { alertsReservedConcurrency: 7 }).functions.alerts.reservedConcurrency,
     ).toBe(7);
+  });
+});
+
+describe("the function keys, from the catalog", () => {
+  it("default each function's memory, timeout, reservation and schedule to its catalog entry", () => {
+    const config = parseStackConfig("dev", {});
+    for (const id of FUNCTION_IDS) {
+      const { memoryMb, timeoutSeconds, reservedConcurrency } = FUNCTIONS[id].defaults;
+      expect(config.functions[id], id).toEqual({ memoryMb, timeoutSeconds, reservedConcurrency });
+    }
+    for (const id of SCHEDULED_IDS) expect(config.schedules[id]).toBe(scheduleOf(id).defaultExpression);
+    expect(config.orphanCleanup.schedule).toBe(config.schedules["orphan-cleanup"]);
+  });
+
+  it("read a scheduled function's expression from its <camelId>Schedule key", () => {
+    expect(parseStackConfig("dev", { dailyStatsSchedule: "rate(1 hour)" }).schedules["daily-stats"]).toBe(
+      "rate(1 hour)",
+    );
+    expect(scheduleKeyOf("orphan-cleanup")).toBe("orphanCleanupSchedule");
+  });
+});
+
+describe("variants, held to the transform function's own rule", () => {
+  // The entry pattern alone let both through; the function then refused them at init, after the deploy.
+  it("refuses a width the function would refuse (at most 8192)", () => {
+    expect(problemsOf("dev", { transformVariants: ["huge:9000"] })).toContain(
+      "lambda-lab:transformVariants: the transform function would refuse it",
+    );
+    expect(parseStackConfig("dev", { transformVariants: ["huge:8192"] }).transform.variants).toEqual([
+      { name: "huge", width: 8192 },
+    ]);
+  });
+
+  it("refuses two variants of the same name", () => {
+    expect(problemsOf("dev", { transformVariants: ["thumb:200", "thumb:400"] })).toContain(
+      "variant names must be unique",
+    );
+  });
+});
+
+describe("the list of stacks", () => {
+  it("is the stack files in stacks/, so a new stack is one new file", () => {
+    expect(listStacks(REPO_ROOT)).toEqual(["dev", "prod"]);
+    const root = mkdtempSync(join(tmpdir(), "stacks-"));
+    mkdirSync(join(root, "stacks"));
+    for (const file of ["Pulumi.staging.yaml", "Pulumi.dev.yaml", "README.md", "Pulumi.yaml"])
+      writeFileSync(join(root, "stacks", file), "config: {}\n");
+    expect(listStacks(root)).toEqual(["dev", "staging"]);
+    expect(readStackConfigFile("staging", root).stack).toBe("staging");
+  });
+});
+
+describe("the bucket name", () => {
+  it("is derived from the stack and the account, and its length bounds the stack name", () => {
+    expect(bucketNameOf("dev", "123456789012")).toBe("lambda-lab-dev-images-123456789012");
+    const longest = "a".repeat(32);
+    expect(parseStackConfig(longest, {}).stack).toBe(longest);
+    expect(problemsOf(`${longest}b`, {})).toContain(
+      `the bucket name lambda-lab-${longest}b-images-123456789012 has 64 characters, S3 allows 63`,
+    );
   });
 });

@@ -40,8 +40,6 @@ export const TYPES = {
   queue: "aws:sqs/queue:Queue",
 } as const;
 
-/** Stacks whose data must survive a mistaken destroy. */
-export const DEFAULT_PROTECTED_STACKS = ["prod"];
 export const DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000;
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 const WORLD = ["0.0.0.0/0", "::/0"];
@@ -165,21 +163,19 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     }
   }),
   {
-    name: "rds-protected-in-prod",
-    description: "In protected stacks (prod) databases have deletion protection and a final snapshot.",
+    // A stack is protected by its `protect` flag, which puts Pulumi's `protect` on its database; the rule
+    // reads that resource option (PolicyResourceOptions.protect), never the stack's name.
+    name: "rds-protected-stack",
+    description:
+      "A protected database (Pulumi `protect`, from the stack's protect flag) has deletion protection and a final snapshot.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        protectedStacks: { type: "array", items: { type: "string" }, default: DEFAULT_PROTECTED_STACKS },
-      },
-    },
     validateResource: (args, report) => {
-      if (args.type !== TYPES.rds) return;
-      const { protectedStacks = DEFAULT_PROTECTED_STACKS } = args.getConfig<{ protectedStacks?: string[] }>();
+      if (args.type !== TYPES.rds || args.opts?.protect !== true) return;
       const stack = stackOfUrn(args.urn);
-      if (!protectedStacks.includes(stack)) return;
-      if (args.props.deletionProtection !== true) report(`stack ${stack}: deletionProtection must be true`);
-      if (args.props.skipFinalSnapshot !== false) report(`stack ${stack}: skipFinalSnapshot must be false`);
+      if (args.props.deletionProtection !== true)
+        report(`stack ${stack} protects its database: deletionProtection must be true`);
+      if (args.props.skipFinalSnapshot !== false)
+        report(`stack ${stack} protects its database: skipFinalSnapshot must be false`);
     },
   },
   rule(

@@ -16,6 +16,8 @@ export interface TestResource {
   props: Record<string, unknown>;
   /** Stack the resource belongs to (in its URN); "dev" unless given. */
   stack?: string;
+  /** Pulumi's `protect` option on the resource (PolicyResourceOptions.protect); false unless given. */
+  protect?: boolean;
 }
 
 export interface Violation {
@@ -55,7 +57,7 @@ export const checkResource = async (
     name: resource.name,
     urn: urnOf(resource),
     props: resource.props,
-    opts: {},
+    opts: { protect: resource.protect ?? false },
     stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,

@@ -95,10 +95,13 @@ const RESOURCE_CASES: Record<string, Case> = {
     fail: r(TYPES.rds, { ...rds, backupRetentionPeriod: 0 }),
     message: /at least 1/,
   },
-  "rds-protected-in-prod": {
-    pass: r(TYPES.rds, rds, "prod"),
-    fail: r(TYPES.rds, { ...rds, deletionProtection: false, skipFinalSnapshot: true }, "prod"),
-    message: /stack prod: deletionProtection must be true/,
+  "rds-protected-stack": {
+    pass: { ...r(TYPES.rds, rds, "prod"), protect: true },
+    fail: {
+      ...r(TYPES.rds, { ...rds, deletionProtection: false, skipFinalSnapshot: true }, "live"),
+      protect: true,
+    },
+    message: /stack live protects its database: deletionProtection must be true/,
   },
   "rds-password-managed": {
     pass: r(TYPES.rds, rds),
@@ -267,11 +270,14 @@ describe("the policy pack", () => {
     });
   });
 
-  it("leaves deletion protection to the protected stacks only", async () => {
-    const policy = resourcePolicies.find((p) => p.name === "rds-protected-in-prod")!;
-    const devDb = r(TYPES.rds, { ...rds, deletionProtection: false, skipFinalSnapshot: true }, "dev");
-    expect(await checkResource(policy, devDb)).toEqual([]);
-    expect(await checkResource(policy, devDb, { protectedStacks: ["dev"] })).not.toEqual([]);
+  it("reads protection from the database's protect option, never from the stack's name", async () => {
+    const policy = resourcePolicies.find((p) => p.name === "rds-protected-stack")!;
+    const unprotected = { ...rds, deletionProtection: false, skipFinalSnapshot: true };
+    // A stack named prod without the protect flag is not protected; a staging stack with it is.
+    expect(await checkResource(policy, { ...r(TYPES.rds, unprotected, "prod"), protect: false })).toEqual([]);
+    expect(
+      await checkResource(policy, { ...r(TYPES.rds, unprotected, "staging"), protect: true }),
+    ).toHaveLength(2);
   });
 
   it("takes the account limit from the policy config", async () => {

@@ -45,6 +45,9 @@ export const KEY = {
   dev: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/1111aaaa-11aa-11aa-11aa-111111111111`,
   prod: `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/2222bbbb-22bb-22bb-22bb-222222222222`,
 } as const;
+/** The stacks the bootstrap's roles and state keys are made for (sample key ARNs per stack). */
+export type BootstrappedStack = keyof typeof KEY;
+export const BOOTSTRAPPED_STACKS = Object.keys(KEY) as BootstrappedStack[];
 export const STATE_BUCKET = "lambda-lab-state";
 
 export const SAMPLE = { ACCOUNT_ID, GITHUB_SUBJECT, PULUMI_ORG: "octo-org", STATE_BUCKET };
@@ -78,7 +81,7 @@ export const ROLES = {
 export type RoleName = keyof typeof ROLES;
 
 /** The preview policies a preview role carries on the self-managed backend (the shared one + its stack's state). */
-export const previewPolicies = (stack: "dev" | "prod") => [
+export const previewPolicies = (stack: BootstrappedStack) => [
   { name: "preview", policy: render<PolicyDocument>("aws/preview-policy.json") },
   {
     name: `state-read-${stack}`,

@@ -2,7 +2,15 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_ID, KEY, type PolicyDocument, previewPolicies, render, STATE_BUCKET } from "./bootstrap.js";
+import {
+  ACCOUNT_ID,
+  BOOTSTRAPPED_STACKS,
+  KEY,
+  type PolicyDocument,
+  previewPolicies,
+  render,
+  STATE_BUCKET,
+} from "./bootstrap.js";
 import { repoRoot } from "./repo.js";
 
 // The preview roles' policies (bootstrap/aws/preview-policy.json + state-read-policy.json) evaluated by an IAM
@@ -210,7 +218,7 @@ describe("the preview role policy", () => {
   it.each(forbidden)(
     "denies %s even with an Allow-everything policy attached",
     async (_, action, resource, context) => {
-      for (const stack of ["dev", "prod"] as const) {
+      for (const stack of BOOTSTRAPPED_STACKS) {
         const policies = [...previewPolicies(stack), ALLOW_EVERYTHING] as Policies;
         expect(await simulate(policies, action, resource, context), `${stack} preview role`).toBe(
           "ExplicitlyDenied",
@@ -237,9 +245,7 @@ describe("the preview role policy", () => {
 });
 
 describe("the state-read policy of the self-managed backend", () => {
-  const other = { dev: "prod", prod: "dev" } as const;
-
-  it.each(["dev", "prod"] as const)(
+  it.each(BOOTSTRAPPED_STACKS)(
     "lets the %s preview role read its stack's state and key only",
     async (stack) => {
       const policies = previewPolicies(stack) as Policies;
@@ -253,15 +259,20 @@ describe("the state-read policy of the self-managed backend", () => {
       expect(await simulate(policies, "kms:Decrypt", KEY[stack])).toBe("Allowed");
 
       const withAnything = [...policies, ALLOW_EVERYTHING] as Policies;
-      const theOther = other[stack];
-      for (const key of [
-        `stacks/lambda-lab/${theOther}.json`,
-        `stacks/lambda-lab/${theOther}.json.bak`,
-        `history/lambda-lab/${theOther}/${theOther}-1700000000.checkpoint.json`,
-        `backups/lambda-lab/${theOther}/${theOther}.1700000000.json`,
-      ])
-        expect(await simulate(withAnything, "s3:GetObject", stateObject(key)), key).toBe("ExplicitlyDenied");
-      expect(await simulate(withAnything, "kms:Decrypt", KEY[theOther])).toBe("ExplicitlyDenied");
+      const others = BOOTSTRAPPED_STACKS.filter((s) => s !== stack);
+      expect(others.length).toBeGreaterThan(0);
+      for (const theOther of others) {
+        for (const key of [
+          `stacks/lambda-lab/${theOther}.json`,
+          `stacks/lambda-lab/${theOther}.json.bak`,
+          `history/lambda-lab/${theOther}/${theOther}-1700000000.checkpoint.json`,
+          `backups/lambda-lab/${theOther}/${theOther}.1700000000.json`,
+        ])
+          expect(await simulate(withAnything, "s3:GetObject", stateObject(key)), key).toBe(
+            "ExplicitlyDenied",
+          );
+        expect(await simulate(withAnything, "kms:Decrypt", KEY[theOther])).toBe("ExplicitlyDenied");
+      }
       // Read-only: a preview never writes state, takes no lock and keeps no history (pulumi/pulumi
       // pkg/backend/diy/backend.go: Preview applies with DryRun and no snapshot manager).
       expect(await simulate(policies, "s3:PutObject", stateObject(`stacks/lambda-lab/${stack}.json`))).toBe(

@@ -1,9 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listStacks } from "@lambda-lab/infra/stack-config";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const readRepoFile = (path: string) => readFile(join(repoRoot, path), "utf8");
+
+/** The project's stacks: the files in stacks/ (the program's own helper, so both list the same). */
+export const stacks = (): string[] => listStacks(repoRoot);
 
 export const listDir = async (path: string): Promise<string[]> => {
   try {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT_CONCURRENCY_ALARM, ALARM_PERIOD_SECONDS } from "../emulated.js";
 import type { FunctionId, StackConfig } from "../stack-config.js";
 import type { NodeFunction } from "./node-function.js";
 
@@ -124,7 +125,7 @@ export class Alarms extends pulumi.ComponentResource {
           statistic: a.statistic,
           comparisonOperator: a.comparison,
           threshold: a.threshold,
-          period: a.period ?? 300,
+          period: a.period ?? ALARM_PERIOD_SECONDS,
           evaluationPeriods: a.periods ?? 1,
           treatMissingData: "notBreaching",
           alarmActions: [this.topic.arn],
@@ -219,8 +220,8 @@ export class Alarms extends pulumi.ComponentResource {
       statistic: "Maximum",
       comparison: "GreaterThanThreshold",
       threshold: concurrencyThreshold,
-      period: 60,
-      periods: 3,
+      period: ACCOUNT_CONCURRENCY_ALARM.periodSeconds,
+      periods: ACCOUNT_CONCURRENCY_ALARM.evaluationPeriods,
     });
 
     if (args.webAppInstanceId) {

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { FUNCTIONS, MIGRATE_ID } from "@lambda-lab/catalog";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../artifacts.js";
 import type { DatabaseRef } from "./functions.js";
 import { databaseEnvironment } from "./functions.js";
+import { statementsOf } from "./grants.js";
 import { NodeFunction } from "./node-function.js";
 
 export interface MigrationsArgs {
@@ -47,20 +49,19 @@ export class Migrations extends pulumi.ComponentResource {
 
   constructor(name: string, args: MigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("lambda-lab:database:Migrations", name, {}, opts);
+    const spec = FUNCTIONS[MIGRATE_ID];
     this.runner = new NodeFunction(
       `${name}-runner`,
       {
         functionName: args.functionName,
-        description: "Applies the database migrations from inside the VPC (invoked on deploy)",
+        description: spec.description,
         artifact: args.artifact,
         architecture: args.architecture,
-        memoryMb: 256,
-        timeoutSeconds: 300,
+        memoryMb: spec.defaults.memoryMb,
+        timeoutSeconds: spec.defaults.timeoutSeconds,
         reservedConcurrency: undefined,
         environment: databaseEnvironment(args.database),
-        statements: [
-          { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.database.secretArn },
-        ],
+        statements: statementsOf(MIGRATE_ID, { databaseSecretArn: args.database.secretArn, parameters: {} }),
         logRetentionDays: args.logRetentionDays,
         vpc: args.vpc,
       },

@@ -1,11 +1,14 @@
 import { PREFIXES } from "@lambda-lab/shared";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BUCKET_CORS_MAX_AGE_SECONDS } from "../emulated.js";
 
 /** The bucket's key layout lives once, in @lambda-lab/shared; the triggers and IAM scopes use it from here. */
 export { PREFIXES };
 
 export interface StorageArgs {
+  /** The bucket's physical name (`bucketNameOf` in the catalog: the lab names its local bucket the same way). */
+  bucketName: pulumi.Input<string>;
   forceDestroy: boolean;
   protect: boolean;
   corsAllowedOrigins: string[];
@@ -56,8 +59,10 @@ export class Storage extends pulumi.ComponentResource {
 
     this.bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { forceDestroy: args.forceDestroy },
-      { parent: this, protect: args.protect },
+      { bucket: args.bucketName, forceDestroy: args.forceDestroy },
+      // A bucket cannot be renamed: a new name is a replacement (and prod's bucket is protected). Stacks
+      // created before the name was derived keep the one Pulumi generated; new stacks get the derived one.
+      { parent: this, protect: args.protect, ignoreChanges: ["bucket"] },
     );
     const bucket = this.bucket.id;
     this.bucketName = this.bucket.bucket;
@@ -160,7 +165,7 @@ export class Storage extends pulumi.ComponentResource {
             allowedOrigins: args.corsAllowedOrigins,
             allowedHeaders: ["*"],
             exposeHeaders: ["ETag"],
-            maxAgeSeconds: 3000,
+            maxAgeSeconds: BUCKET_CORS_MAX_AGE_SECONDS,
           },
         ],
       },

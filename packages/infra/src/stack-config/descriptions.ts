@@ -1,9 +1,35 @@
 /**
  * What each stack key means, for Pulumi.yaml's `config:` block (written by `pnpm --filter @lambda-lab/infra
- * write:pulumi-yaml`). Types and defaults are not repeated here: they come from the schema in
- * `../stack-config.ts`. `satisfies` makes a key without a description a compile error.
+ * write:pulumi-yaml`). Types and defaults are not repeated here: they come from the schema in `schema.ts`;
+ * the per-function keys' descriptions come from the catalog. `satisfies` makes a key without a description a
+ * compile error.
  */
-import type { StackConfigKey } from "../stack-config.js";
+import {
+  type CamelId,
+  camelId,
+  FUNCTION_IDS,
+  FUNCTIONS,
+  type FunctionId,
+  scheduleOf,
+} from "@lambda-lab/catalog";
+import { SCHEDULED_IDS, type StackConfigKey, scheduleKeyOf } from "./schema.js";
+
+type FunctionKey = `${CamelId<FunctionId>}${"MemoryMb" | "TimeoutSeconds" | "ReservedConcurrency"}`;
+
+/** "<id> memory in MB." unless the catalog says more (keyNotes); each schedule key's from its trigger. */
+const functionKeyDescriptions = () => {
+  const described: Record<string, string> = {};
+  for (const id of FUNCTION_IDS) {
+    const notes: { memoryMb?: string; timeoutSeconds?: string; reservedConcurrency?: string } =
+      FUNCTIONS[id].keyNotes;
+    const c = camelId(id);
+    described[`${c}MemoryMb`] = notes.memoryMb ?? `${id} memory in MB.`;
+    described[`${c}TimeoutSeconds`] = notes.timeoutSeconds ?? `${id} timeout in seconds.`;
+    described[`${c}ReservedConcurrency`] = notes.reservedConcurrency ?? `${id} reserved concurrency.`;
+  }
+  for (const id of SCHEDULED_IDS) described[scheduleKeyOf(id)] = scheduleOf(id).keyDescription;
+  return described as Record<FunctionKey | ReturnType<typeof scheduleKeyOf>, string>;
+};
 
 export const KEY_DESCRIPTIONS = {
   architecture:
@@ -49,22 +75,7 @@ export const KEY_DESCRIPTIONS = {
   accountConcurrencyLimit:
     "The account's concurrent executions limit; reservations must leave 100 unreserved below it.",
   concurrencyAlarmPercent: "Alarm when account concurrent executions exceed this percentage of the limit.",
-  uploadMemoryMb: "upload memory in MB.",
-  uploadTimeoutSeconds: "upload timeout in seconds.",
-  uploadReservedConcurrency: "upload reserved concurrency.",
-  transformMemoryMb: "transform memory in MB (sharp is CPU-bound; CPU scales with memory).",
-  transformTimeoutSeconds: "transform timeout in seconds.",
-  transformReservedConcurrency: "transform reserved concurrency.",
-  orphanCleanupMemoryMb: "orphan-cleanup memory in MB.",
-  orphanCleanupTimeoutSeconds: "orphan-cleanup timeout in seconds.",
-  orphanCleanupReservedConcurrency: "orphan-cleanup reserved concurrency (1 keeps runs from overlapping).",
-  dailyStatsMemoryMb: "daily-stats memory in MB.",
-  dailyStatsTimeoutSeconds: "daily-stats timeout in seconds.",
-  dailyStatsReservedConcurrency: "daily-stats reserved concurrency.",
-  alertsMemoryMb: "alerts memory in MB.",
-  alertsTimeoutSeconds: "alerts timeout in seconds.",
-  alertsReservedConcurrency:
-    "alerts reserved concurrency; must cover the SQS event sources' maximum concurrency (2 per on-failure queue) plus the SNS and log deliveries.",
+  ...functionKeyDescriptions(),
   uploadAllowedContentTypes:
     "Content types the upload function signs for (image/jpeg, image/png, image/webp, image/gif, image/avif).",
   uploadMaxBytes: "Largest upload the presigned POST accepts, in bytes.",
@@ -77,12 +88,9 @@ export const KEY_DESCRIPTIONS = {
   transformAnimation: '"keep" (animated GIF/WebP stay animated in WebP) or "first-frame".',
   transformMaxInputBytes: "Larger originals are quarantined, in bytes.",
   transformMaxInputPixels: "Pixel limit checked from the header before decoding (decompression bombs).",
-  orphanCleanupSchedule:
-    "EventBridge Scheduler expression in timeZone; hourly so a run that stops before the 15-minute limit resumes from its EFS checkpoint at the next firing.",
   orphanCleanupGracePeriodHours: "Objects younger than this are never orphans.",
   orphanCleanupMaxDeletes: "Deletion cap per run.",
   orphanCleanupDryRun: "Report orphans without deleting.",
-  dailyStatsSchedule: "EventBridge Scheduler expression in timeZone (computes the day before each firing).",
   quarantineExpirationDays: "Lifecycle expiry of quarantine/ objects.",
   abortIncompleteUploadDays: "Lifecycle abort of incomplete multipart uploads.",
   alertsDedupWindowSeconds: "Identical alerts within this window are sent once.",

@@ -8,9 +8,11 @@
  * default is declared with it; a key with no sensible default (secrets, an optional e-mail) is not declared,
  * and the program's own schema names it when a deployment needs it (requireDeploySecrets).
  */
+
+import { PROJECT } from "@lambda-lab/catalog";
 import * as z from "zod";
-import { PROJECT, StackConfigKeys } from "../stack-config.js";
 import { KEY_DESCRIPTIONS } from "./descriptions.js";
+import { StackConfigKeys } from "./schema.js";
 
 /** The four types a Pulumi.yaml config declaration may have (Pulumi's project schema). */
 export type PulumiConfigType = "string" | "integer" | "boolean" | "array";

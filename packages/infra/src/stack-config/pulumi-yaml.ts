@@ -2,7 +2,7 @@ import { parseDocument } from "yaml";
 import { projectConfigDeclarations, undeclaredKeys } from "./pulumi-project.js";
 
 const HEADER = [
-  " Written from packages/infra/src/stack-config.ts by `pnpm --filter @lambda-lab/infra write:pulumi-yaml`;",
+  " Written from packages/infra/src/stack-config/schema.ts by `pnpm --filter @lambda-lab/infra write:pulumi-yaml`;",
   " a test fails when this block is stale. Every key has its default: Pulumi requires a declared key",
   " without one in every stack. Not declared (no default; set per stack when needed):",
 ];
