@@ -38,7 +38,8 @@ export const secretsManagerReader =
 /** Builds a pg connection config; called once per cold start, lazily on first use (never at import). */
 export const resolveConnectionConfig = async (
   env: DatabaseEnv,
-  readSecret: SecretReader = secretsManagerReader(),
+  // No default: the functions pass shared's light reader, so the Secrets Manager SDK stays out of their bundles.
+  readSecret: SecretReader,
 ): Promise<ClientConfig> => {
   // A URL carries its own sslmode. For RDS, certificates are verified against the RDS CA bundle that the
   // Pulumi program points NODE_EXTRA_CA_CERTS at (/var/runtime/ca-cert.pem on Lambda's Node.js runtimes).

@@ -1,8 +1,17 @@
+export { AwsRuntimeEnv, awsCredentialsOf } from "./aws-env.js";
+export { AwsConfigError, type AwsCredentials, STANDARD_RETRY } from "./aws-fetch.js";
+export { createParameterReader, createSecretReader, SecretReadError } from "./aws-secrets.js";
 export * from "./env.js";
+export * from "./env-fields.js";
 export * from "./keys.js";
 export { createLogger, type Logger } from "./logger.js";
 export * from "./manifest.js";
 export * from "./object-store.js";
-export { createS3Client } from "./s3-client.js";
+// The AWS SDK adapter: the reference the REST store is tested against, and a store over any S3Client.
 export { createS3ObjectStore } from "./s3-object-store.js";
+export {
+  createS3RestObjectStore,
+  S3RequestError,
+  type S3RestObjectStoreOptions,
+} from "./s3-rest-object-store.js";
 export * from "./scheduler.js";

@@ -81,7 +81,7 @@ export const labTarget = async (options: LabTargetOptions): Promise<SmokeTarget>
     endpoint: s3Endpoint,
     forcePathStyle: true,
     credentials: S3RVER_CREDENTIALS,
-    // s3rver predates the SDK's default CRC32 checksums (as in @lambda-lab/shared's createS3Client).
+    // s3rver predates the SDK's default CRC32 checksums (as in @lambda-lab/shared/testing's createLocalS3Client).
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: sdkHandler(30_000),

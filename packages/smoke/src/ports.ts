@@ -2,7 +2,7 @@
  * What the smoke test talks to, each behind a narrow port with an AWS adapter and a lab adapter. The steps
  * (smoke.ts) see only these.
  */
-import type { makeAlarmMessage } from "@lambda-lab/alerts/encode";
+import type { makeAlarmMessage } from "@lambda-lab/testing";
 
 /** The JSON CloudWatch publishes to SNS on an alarm state change (the alerts package's own type). */
 export type AlarmMessage = ReturnType<typeof makeAlarmMessage>;

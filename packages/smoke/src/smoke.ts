@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { makeAlarmMessage, makeAlarmSnsEvent } from "@lambda-lab/alerts/encode";
 import { imageIdOfKey, manifestKeyOf, quarantineKeyOf, VariantManifest } from "@lambda-lab/shared";
+import { makeAlarmMessage, makeAlarmSnsEvent } from "@lambda-lab/testing";
 import { issueUploadToken } from "@lambda-lab/upload/token";
 import * as z from "zod";
 import { judgeAlerts, type ReadLine } from "./alerts-check.js";

@@ -1,8 +1,7 @@
-import { parseEnv } from "@lambda-lab/shared";
+import { AwsRuntimeEnv, parseEnv, wholeNumber } from "@lambda-lab/shared";
 import * as z from "zod";
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (min: number, max: number, fallback: number) => wholeNumber({ min, max }).default(fallback);
 
 const WebhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
@@ -16,8 +15,17 @@ export const AlertsEnv = z
     SLACK_WEBHOOK_PARAMETER: z.string().min(1).optional(),
     /** Provided by Lambda; console links fall back to it when the event carries no ARN. */
     AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region code such as eu-west-1"),
-    /** A normalised slow query seen again within this window is counted, not re-posted. 0 disables. */
-    DEDUP_WINDOW_SECONDS: int(0, 86_400, 300),
+    /** Set by Lambda from the function's role: they sign the SSM read, and are checked when it is made. */
+    AWS_ACCESS_KEY_ID: AwsRuntimeEnv.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: AwsRuntimeEnv.AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN: AwsRuntimeEnv.AWS_SESSION_TOKEN,
+    /** A local SSM stand-in (the SDK's service-specific endpoint variable); unset in AWS. */
+    AWS_ENDPOINT_URL_SSM: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * A normalised slow query seen again within this window is counted, not re-posted. 0 disables. No default:
+     * the stack always sets it (alertsDedupWindowSeconds), so its default is the only one.
+     */
+    DEDUP_WINDOW_SECONDS: wholeNumber({ min: 0, max: 86_400 }),
     /** Normalised statements are cut to this length in Slack (Slack sections hold 3,000 characters). */
     STATEMENT_MAX_CHARS: int(40, 2_500, 500),
     SLACK_MAX_ATTEMPTS: int(1, 10, 4),

@@ -1,5 +1,3 @@
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-
 /** The webhook URL could not be obtained. Names the parameter, never its value. */
 export class WebhookUrlError extends Error {
   override name = "WebhookUrlError";
@@ -16,23 +14,22 @@ const isHttpUrl = (value: string) => {
 /** SLACK_WEBHOOK_URL: the local lab points it at its own sink. */
 export const staticWebhookUrl = (url: string) => () => Promise.resolve(url);
 
+/** SSM GetParameter with decryption: `createParameterReader` from @lambda-lab/shared in the function. */
+export type ReadParameter = (name: string) => Promise<string>;
+
 /**
  * SLACK_WEBHOOK_PARAMETER: a SecureString read with decryption on first use, then kept for the life of
  * the container. A failed read is not cached, so the next invocation (or Lambda's retry) tries again.
  */
-export const ssmWebhookUrl = (client: Pick<SSMClient, "send">, parameterName: string) => {
+export const ssmWebhookUrl = (readParameter: ReadParameter, parameterName: string) => {
   let pending: Promise<string> | undefined;
   const read = async () => {
-    let value: string | undefined;
+    let value: string;
     try {
-      const output = await client.send(
-        new GetParameterCommand({ Name: parameterName, WithDecryption: true }),
-      );
-      value = output.Parameter?.Value;
+      value = await readParameter(parameterName);
     } catch (error) {
-      throw new WebhookUrlError(
-        `could not read SSM parameter ${parameterName}: ${(error as Error).name}: ${(error as Error).message}`,
-      );
+      // The reader's message already names the parameter and SSM's error type, never a value.
+      throw new WebhookUrlError((error as Error).message);
     }
     if (!value || !isHttpUrl(value.trim())) {
       throw new WebhookUrlError(`SSM parameter ${parameterName} does not hold an http(s) URL`);

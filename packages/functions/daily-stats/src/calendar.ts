@@ -31,19 +31,8 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
   return formatter;
 };
 
-/**
- * The canonical name of an IANA time zone (`"asia/seoul"` → `"Asia/Seoul"`, `"US/Eastern"` →
- * `"America/New_York"`), or undefined when the runtime's ICU data does not know the zone. Fixed offsets
- * such as `+09:00` are refused: a stack's day follows its zone's rules, DST included.
- */
-export const canonicalTimeZone = (name: string): string | undefined => {
-  if (!/^[A-Za-z]/.test(name)) return undefined;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-};
+/** The zone names env.ts accepts, one rule for every package (packages/shared/src/env-fields.ts). */
+export { canonicalTimeZone } from "@lambda-lab/shared";
 
 /** The wall-clock reading in `timeZone` at `instant`, expressed as if that reading were UTC. */
 const wallClockMillis = (instant: number, timeZone: string): number => {

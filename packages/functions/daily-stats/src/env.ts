@@ -1,35 +1,19 @@
 import { DatabaseEnv } from "@lambda-lab/db";
-import { parseEnv } from "@lambda-lab/shared";
+import { AwsRuntimeEnv, CanonicalTimeZone, parseEnv, S3Endpoint } from "@lambda-lab/shared";
 import * as z from "zod";
-import { canonicalTimeZone } from "./calendar.js";
-
-export const DEFAULT_TIME_ZONE = "Asia/Seoul";
-
-/**
- * An IANA zone name, normalised to its canonical spelling (`US/Eastern` → `America/New_York`) so the
- * `daily_stats.time_zone` column never holds two names for one zone.
- */
-export const TimeZone = z.string().transform((name, ctx) => {
-  const canonical = canonicalTimeZone(name);
-  if (canonical === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: "is not an IANA time zone such as Asia/Seoul or America/New_York",
-    });
-    return z.NEVER;
-  }
-  return canonical;
-});
 
 /** The daily-stats environment: the bucket, the database (see DatabaseEnv) and the stack's time zone. */
 export const DailyStatsEnv = DatabaseEnv.safeExtend({
   BUCKET_NAME: z.string().min(1),
   /** The local lab's S3 URL; unset in the cloud. */
-  S3_ENDPOINT: z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:4569" })
-    .optional(),
-  /** The zone whose calendar days are counted; the schedule fires at 00:05 in it. */
-  TIME_ZONE: TimeZone.default(DEFAULT_TIME_ZONE),
+  S3_ENDPOINT: S3Endpoint.optional(),
+  /** Set by Lambda (the lab passes its own); checked at the first S3 or Secrets Manager call. */
+  ...AwsRuntimeEnv,
+  /**
+   * The zone whose calendar days are counted; the schedule fires at 00:05 in it. Canonical, so the
+   * `daily_stats.time_zone` column never holds two names for one zone. No default: the stack always sets it.
+   */
+  TIME_ZONE: CanonicalTimeZone,
 });
 export type DailyStatsEnv = z.infer<typeof DailyStatsEnv>;
 

@@ -1,7 +1,14 @@
-import { parseEnv, splitList } from "@lambda-lab/shared";
+import {
+  AwsRuntimeEnv,
+  parseEnv,
+  positiveInteger,
+  S3Endpoint,
+  subsetList,
+  wholeNumber,
+} from "@lambda-lab/shared";
 // A namespace import lets esbuild drop the parts of zod we never call (`import { z }` keeps all of it).
 import * as z from "zod";
-import { OUTPUT_FORMATS, type OutputFormat } from "./formats.js";
+import { OUTPUT_FORMATS } from "./formats.js";
 
 const MiB = 1024 * 1024;
 /** Lambda allocates CPU in proportion to memory: one full vCPU per 1,769 MB, at most 6 vCPUs. */
@@ -48,42 +55,29 @@ const variantsJson = z.string().transform((value, ctx): VariantSpec[] => {
   return z.NEVER;
 });
 
-const formatList = z.string().transform((value, ctx): OutputFormat[] => {
-  const entries = splitList(value.toLowerCase());
-  const unknown = entries.filter((entry) => !(OUTPUT_FORMATS as readonly string[]).includes(entry));
-  if (unknown.length > 0 || entries.length === 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${unknown.length > 0 ? `unsupported ${unknown.join(", ")}; ` : "empty list; "}use a comma-separated subset of ${OUTPUT_FORMATS.join(", ")}`,
-    });
-    return z.NEVER;
-  }
-  return [...new Set(entries)] as OutputFormat[];
-});
+const formatList = subsetList(OUTPUT_FORMATS);
 
 export const TransformEnv = z.object({
   BUCKET_NAME: z.string().min(1),
   /** The local lab's S3 server. Unset in AWS. */
-  S3_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  S3_ENDPOINT: optional(S3Endpoint),
   AWS_REGION: optional(z.string().min(1)),
+  /** Set by Lambda from the function's role (the lab passes its S3 server's keys); checked at the first S3 call. */
+  AWS_ACCESS_KEY_ID: AwsRuntimeEnv.AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY: AwsRuntimeEnv.AWS_SECRET_ACCESS_KEY,
+  AWS_SESSION_TOKEN: AwsRuntimeEnv.AWS_SESSION_TOKEN,
   VARIANTS: withDefault(variantsJson.default(DEFAULT_VARIANTS)),
   OUTPUT_FORMATS: withDefault(formatList.default(["webp", "jpeg"])),
-  MAX_INPUT_BYTES: withDefault(
-    z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(50 * MiB),
-  ),
+  MAX_INPUT_BYTES: withDefault(positiveInteger().default(50 * MiB)),
   /** Checked against the header before any pixel is decoded: a decompression bomb costs milliseconds. */
-  MAX_INPUT_PIXELS: withDefault(z.coerce.number().int().min(1).default(100_000_000)),
+  MAX_INPUT_PIXELS: withDefault(positiveInteger().default(100_000_000)),
   /** `keep`: animated GIF/WebP stay animated in WebP; JPEG and AVIF get the first frame. */
   ANIMATION: withDefault(z.enum(["keep", "first-frame"]).default("keep")),
   /** libvips threads per image. Unset: derived from the function's memory (see `sharpSettingsOf`). */
-  SHARP_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
-  SHARP_CACHE_MEMORY_MB: withDefault(z.coerce.number().int().min(0).default(50)),
+  SHARP_CONCURRENCY: optional(positiveInteger(64)),
+  SHARP_CACHE_MEMORY_MB: withDefault(wholeNumber().default(50)),
   /** Set by Lambda. */
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(z.coerce.number().int().min(128)),
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: optional(wholeNumber({ min: 128 })),
 });
 export type TransformEnv = z.infer<typeof TransformEnv>;
 

@@ -1,9 +1,10 @@
 import {
   IMAGE_TYPES,
   type ImageContentType,
-  isImageContentType,
   parseEnv,
+  S3Endpoint,
   splitList,
+  subsetList,
 } from "@lambda-lab/shared";
 // A namespace import lets esbuild drop the parts of zod we never call (`import { z }` keeps all of it).
 import * as z from "zod";
@@ -19,18 +20,8 @@ const MIN_SECRET_LENGTH = 32;
 const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
 
-const contentTypeList = z.string().transform((value, ctx): ImageContentType[] => {
-  const entries = splitList(value.toLowerCase());
-  const unknown = entries.filter((entry) => !isImageContentType(entry));
-  if (unknown.length > 0 || entries.length === 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${unknown.length > 0 ? `unsupported ${unknown.join(", ")}; ` : "empty list; "}use a comma-separated subset of ${Object.keys(IMAGE_TYPES).join(", ")}`,
-    });
-    return z.NEVER;
-  }
-  return [...new Set(entries)] as ImageContentType[];
-});
+const IMAGE_CONTENT_TYPES = Object.keys(IMAGE_TYPES) as ImageContentType[];
+const contentTypeList = subsetList(IMAGE_CONTENT_TYPES);
 
 const origin = z.string().refine(
   (value) => {
@@ -55,20 +46,13 @@ export const UploadEnv = z
   .object({
     BUCKET_NAME: z.string().min(1),
     /** The local lab's S3 server. Unset in AWS, where the bucket's regional virtual-hosted URL is used. */
-    S3_ENDPOINT: optional(
-      z
-        .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://127.0.0.1:4569" })
-        .transform((value) => value.replace(/\/+$/, "")),
-    ),
+    S3_ENDPOINT: optional(S3Endpoint),
     AWS_REGION: z.preprocess(unsetIfEmpty, z.string().min(1).default("us-east-1")),
     AWS_ACCESS_KEY_ID: z.string().min(1),
     AWS_SECRET_ACCESS_KEY: z.string().min(1),
     /** Set by Lambda for role credentials; a POST form signed with them must carry it as a field. */
     AWS_SESSION_TOKEN: optional(z.string().min(1)),
-    ALLOWED_CONTENT_TYPES: z.preprocess(
-      unsetIfEmpty,
-      contentTypeList.default(Object.keys(IMAGE_TYPES) as ImageContentType[]),
-    ),
+    ALLOWED_CONTENT_TYPES: z.preprocess(unsetIfEmpty, contentTypeList.default(IMAGE_CONTENT_TYPES)),
     MAX_UPLOAD_BYTES: z.preprocess(
       unsetIfEmpty,
       z.coerce

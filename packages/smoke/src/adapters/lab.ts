@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { makeSnsEvent } from "@lambda-lab/alerts/encode";
+import { makeSnsEvent } from "@lambda-lab/testing";
 import * as z from "zod";
 import type { AlarmPublisher, AlertsLog, FunctionInvoker, LogLine, SecretSource } from "../ports.js";
 

@@ -1,7 +1,6 @@
-import { SSMClient } from "@aws-sdk/client-ssm";
+import { makeAlarmSnsEvent } from "@lambda-lab/testing";
 import type { Context } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { makeAlarmSnsEvent } from "../../src/encode.js";
 import { ALARM_FAMILIES } from "../support/alarm-families.js";
 import { rejection } from "../support/rejection.js";
 import { type SlackSink, startSlackSink } from "../support/slack-sink.js";
@@ -51,19 +50,24 @@ describe("the composition root (src/index.ts)", () => {
   };
 
   it("imports without any I/O when the webhook is an SSM parameter", async () => {
-    const send = vi.spyOn(SSMClient.prototype, "send");
+    // The SSM read goes through fetch (aws4fetch), so no fetch at import means no SSM call at import.
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
 
     const module = await loadIndex({
       AWS_REGION: "eu-west-1",
+      DEDUP_WINDOW_SECONDS: "900",
+      // Lambda's role credentials, so a read at import would get as far as fetch.
+      AWS_ACCESS_KEY_ID: "ASIAEXAMPLEKEY",
+      AWS_SECRET_ACCESS_KEY: "example-secret-access-key",
       SLACK_WEBHOOK_PARAMETER: "/lambda-lab/dev/slack-webhook-url",
     });
 
     expect(typeof module.handler).toBe("function");
-    expect(send).not.toHaveBeenCalled();
+    expect(fetchSpy).not.toHaveBeenCalled();
   });
 
   it("fails at import with the variable named when the environment is wrong", async () => {
-    await expect(loadIndex({ AWS_REGION: "eu-west-1" })).rejects.toThrow(
+    await expect(loadIndex({ AWS_REGION: "eu-west-1", DEDUP_WINDOW_SECONDS: "900" })).rejects.toThrow(
       "alerts: invalid environment: (environment): set exactly one of SLACK_WEBHOOK_URL or SLACK_WEBHOOK_PARAMETER (neither set)",
     );
   });
@@ -71,6 +75,7 @@ describe("the composition root (src/index.ts)", () => {
   it("posts an alarm to the webhook from SLACK_WEBHOOK_URL", async () => {
     const { handler } = await loadIndex({
       AWS_REGION: "eu-west-1",
+      DEDUP_WINDOW_SECONDS: "900",
       SLACK_WEBHOOK_URL: sink.url,
       SLACK_MIN_INTERVAL_MS: "0",
     });
@@ -86,6 +91,7 @@ describe("the composition root (src/index.ts)", () => {
   it("logs a Slack outage through Powertools without the webhook URL, and throws", async () => {
     const { handler } = await loadIndex({
       AWS_REGION: "eu-west-1",
+      DEDUP_WINDOW_SECONDS: "900",
       SLACK_WEBHOOK_URL: sink.url,
       SLACK_MIN_INTERVAL_MS: "0",
       SLACK_MAX_ATTEMPTS: "2",

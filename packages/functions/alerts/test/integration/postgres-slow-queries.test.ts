@@ -1,7 +1,7 @@
 import { type LocalPostgres, startLocalPostgres } from "@lambda-lab/db/testing";
+import { encodeLogsSubscription, groupPostgresLogLines, rdsLogGroup } from "@lambda-lab/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeLogsSubscription, groupPostgresLogLines, rdsLogGroup } from "../../src/encode.js";
 import { makeHandler } from "../../src/handler.js";
 import { createRepeatWindow } from "../../src/repeat-window.js";
 import { createSlackWebhook } from "../../src/slack/webhook.js";

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   encodeLogsSubscription,
   makeAlarmSnsEvent,
   makeInvocationFailureRecord,
   makeS3ObjectCreatedEvent,
   rdsLogGroup,
-} from "../../src/encode.js";
+} from "@lambda-lab/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeHandler } from "../../src/handler.js";
 import { createRepeatWindow } from "../../src/repeat-window.js";
 import { COLOURS } from "../../src/slack/block-kit.js";

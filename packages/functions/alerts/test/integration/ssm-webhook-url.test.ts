@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SSMClient } from "@aws-sdk/client-ssm";
+import { createParameterReader } from "@lambda-lab/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ssmWebhookUrl } from "../../src/webhook-url.js";
 import { rejection } from "../support/rejection.js";
@@ -33,11 +33,12 @@ const startFakeSsm = async () => {
   return {
     requests,
     answers,
-    client: new SSMClient({
+    // What src/index.ts builds, pointed at this endpoint (AWS_ENDPOINT_URL_SSM), one attempt per read.
+    read: createParameterReader({
       endpoint: `http://127.0.0.1:${port}`,
       region: "eu-west-1",
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
+      retry: { maxAttempts: 1 },
     }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -49,7 +50,6 @@ describe("webhook URL from an SSM SecureString, against a local SSM endpoint", (
     ssm = await startFakeSsm();
   });
   afterAll(async () => {
-    ssm.client.destroy();
     await ssm.stop();
   });
   beforeEach(() => {
@@ -58,7 +58,7 @@ describe("webhook URL from an SSM SecureString, against a local SSM endpoint", (
   });
 
   it("reads the parameter once, with decryption, and keeps it for the container's life", async () => {
-    const url = ssmWebhookUrl(ssm.client, "/lambda-lab/dev/slack-webhook-url");
+    const url = ssmWebhookUrl(ssm.read, "/lambda-lab/dev/slack-webhook-url");
 
     const first = await url();
     const second = await url();
@@ -74,7 +74,7 @@ describe("webhook URL from an SSM SecureString, against a local SSM endpoint", (
 
   it("names the parameter on failure and tries again on the next call", async () => {
     ssm.answers.push({ status: 400, body: { __type: "ParameterNotFound", message: "" } });
-    const url = ssmWebhookUrl(ssm.client, "/lambda-lab/dev/missing");
+    const url = ssmWebhookUrl(ssm.read, "/lambda-lab/dev/missing");
 
     await expect(url()).rejects.toThrow(
       "could not read SSM parameter /lambda-lab/dev/missing: ParameterNotFound",
@@ -89,7 +89,7 @@ describe("webhook URL from an SSM SecureString, against a local SSM endpoint", (
       body: { Parameter: { Name: "/p", Type: "SecureString", Value: "xoxb-not-a-url-SECRET", Version: 1 } },
     });
 
-    const error = await rejection(ssmWebhookUrl(ssm.client, "/p")());
+    const error = await rejection(ssmWebhookUrl(ssm.read, "/p")());
 
     expect(error.message).toBe("SSM parameter /p does not hold an http(s) URL");
     expect(error.message).not.toContain("SECRET");

@@ -1,4 +1,4 @@
-import type { AlarmInput } from "../../src/encode.js";
+import type { AlarmInput } from "@lambda-lab/testing";
 
 const time = "2026-11-25T17:03:17.123Z";
 const region = "eu-west-1";

@@ -1,5 +1,4 @@
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
 import {
   encodeLogsSubscription,
   makeAlarmMessage,
@@ -9,7 +8,8 @@ import {
   makeSnsEvent,
   makeSqsEvent,
   rdsLogGroup,
-} from "../../src/encode.js";
+} from "@lambda-lab/testing";
+import { describe, expect, it } from "vitest";
 import { recogniseEvent } from "../../src/events.js";
 import { decodeLogsSubscription } from "../../src/logs-subscription.js";
 

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   encodeLogsSubscription,
   makeAlarmSnsEvent,
@@ -6,7 +5,8 @@ import {
   makeS3ObjectCreatedEvent,
   makeSqsEvent,
   rdsLogGroup,
-} from "../../src/encode.js";
+} from "@lambda-lab/testing";
+import { describe, expect, it } from "vitest";
 import { makeHandler } from "../../src/handler.js";
 import { createRepeatWindow } from "../../src/repeat-window.js";
 import { ALARM_FAMILIES } from "../support/alarm-families.js";

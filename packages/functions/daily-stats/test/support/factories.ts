@@ -7,6 +7,7 @@ import {
   quarantineKeyOf,
   type VariantManifest,
 } from "@lambda-lab/shared";
+import { makeScheduledEvent as scheduledEvent } from "@lambda-lab/testing/scheduler";
 import type { Context } from "aws-lambda";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -82,15 +83,7 @@ export const makeMarker = (sourceKey: string, quarantinedAt: Date): { key: strin
 
 /** The envelope EventBridge (rule or Scheduler templated target) delivers for a schedule firing at `time`. */
 export const makeScheduledEvent = (time: Date, overrides: Record<string, unknown> = {}) => ({
-  version: "0",
-  id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-  "detail-type": "Scheduled Event",
-  source: "aws.scheduler",
-  account: "123456789012",
-  time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
-  region: "ap-northeast-2",
-  resources: ["arn:aws:scheduler:ap-northeast-2:123456789012:schedule/default/lab-daily-stats"],
-  detail: {},
+  ...scheduledEvent({ time, source: "aws.scheduler", region: "ap-northeast-2" }),
   ...overrides,
 });
 

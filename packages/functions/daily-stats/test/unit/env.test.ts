@@ -3,10 +3,17 @@ import { EnvError } from "@lambda-lab/shared";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.js";
 
-const base = { BUCKET_NAME: "lab-images", DATABASE_URL: "postgres://lab:lab@127.0.0.1:5432/lab" };
+const base = {
+  BUCKET_NAME: "lab-images",
+  DATABASE_URL: "postgres://lab:lab@127.0.0.1:5432/lab",
+  TIME_ZONE: "Asia/Seoul",
+};
 
 describe("loadEnv", () => {
-  it("defaults the time zone to Asia/Seoul", () => {
+  it("requires the time zone, which the stack always sets, so the function has no default of its own", () => {
+    const { TIME_ZONE: _unset, ...withoutZone } = base;
+
+    expect(() => loadEnv(withoutZone)).toThrow(/TIME_ZONE: is not set/);
     expect(loadEnv(base)).toMatchObject({ BUCKET_NAME: "lab-images", TIME_ZONE: "Asia/Seoul" });
   });
 
@@ -23,9 +30,14 @@ describe("loadEnv", () => {
 
   it("needs the bucket and a way to reach the database", () => {
     expect(() => loadEnv({ DATABASE_URL: base.DATABASE_URL })).toThrow(/BUCKET_NAME: is not set/);
-    expect(() => loadEnv({ BUCKET_NAME: "lab-images" })).toThrow(/DATABASE_URL/);
+    expect(() => loadEnv({ BUCKET_NAME: "lab-images", TIME_ZONE: "Asia/Seoul" })).toThrow(/DATABASE_URL/);
     expect(
-      loadEnv({ BUCKET_NAME: "b", DATABASE_HOST: "db.internal", DATABASE_SECRET_ARN: "arn:s" }),
+      loadEnv({
+        ...base,
+        DATABASE_URL: undefined,
+        DATABASE_HOST: "db.internal",
+        DATABASE_SECRET_ARN: "arn:s",
+      }),
     ).toMatchObject({
       DATABASE_PORT: 5432,
       DATABASE_SSL: "require",

@@ -7,10 +7,15 @@ const base = {
   BUCKET_NAME: "lab-images",
   DATABASE_URL: "postgres://u:p@127.0.0.1:5432/lab",
   STATE_DIR: "/mnt/lab",
+  // What the stack always sets.
+  GRACE_PERIOD_HOURS: "24",
+  MAX_DELETES: "1000",
+  DRY_RUN: "false",
+  TIME_ZONE: "Asia/Seoul",
 };
 
 describe("environment", () => {
-  it("applies the documented defaults", () => {
+  it("reads the stack's settings and applies the defaults of what the stack does not set", () => {
     expect(loadEnv(base)).toMatchObject({
       GRACE_PERIOD_HOURS: 24,
       MAX_DELETES: 1000,
@@ -19,6 +24,27 @@ describe("environment", () => {
       TIME_ZONE: "Asia/Seoul",
       PROGRESS_EVERY_PAGES: 10,
     });
+  });
+
+  it.each(["GRACE_PERIOD_HOURS", "MAX_DELETES", "DRY_RUN", "TIME_ZONE"] as const)(
+    "requires %s, which the stack always sets, instead of guessing a default",
+    (name) => {
+      expect(() => loadEnv({ ...base, [name]: undefined })).toThrow(`${name}: is not set`);
+    },
+  );
+
+  it.each([
+    ["GRACE_PERIOD_HOURS", ""],
+    ["MAX_DELETES", " "],
+    ["MAX_DELETES", "1e3"],
+  ])("refuses %s=%j rather than reading it as a number", (name, value) => {
+    expect(() => loadEnv({ ...base, [name]: value })).toThrow(`${name}: must be a whole number`);
+  });
+
+  it("refuses an S3_ENDPOINT that is not an http(s) URL", () => {
+    expect(() => loadEnv({ ...base, S3_ENDPOINT: "s3://lab-images" })).toThrow(
+      /S3_ENDPOINT: must be an http\(s\) URL/,
+    );
   });
 
   it("parses DRY_RUN as a boolean word, not as any non-empty string", () => {

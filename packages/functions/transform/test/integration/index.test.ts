@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
+import { makeS3Event, makeS3TestEvent } from "@lambda-lab/testing/s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { makeS3Event, makeS3TestEvent } from "../support/events.js";
 import { fixture } from "../support/images.js";
 
 let s3: LocalS3;

@@ -6,11 +6,11 @@ import {
 } from "@aws-sdk/client-s3";
 import { createS3ObjectStore, QuarantineMarker, VariantManifest } from "@lambda-lab/shared";
 import { createLocalS3Client, type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
+import { makeS3Event } from "@lambda-lab/testing/s3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TransientError } from "../../src/errors.js";
 import { makeHandler, type RecordResult } from "../../src/handler.js";
-import { makeS3Event } from "../support/events.js";
 import { fixture, makePngBomb, meanAbsDiff, signature, testConfig } from "../support/images.js";
 import { createRecordingLog } from "../support/log.js";
 

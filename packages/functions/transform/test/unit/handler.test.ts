@@ -1,8 +1,8 @@
+import { makeS3Event, makeS3TestEvent } from "@lambda-lab/testing/s3";
 import { describe, expect, it } from "vitest";
 import { TransientError } from "../../src/errors.js";
 import { makeHandler } from "../../src/handler.js";
 import { InvalidEventError } from "../../src/s3-event.js";
-import { makeS3Event, makeS3TestEvent } from "../support/events.js";
 import { fixture, testConfig } from "../support/images.js";
 import { createRecordingLog } from "../support/log.js";
 import { createRecordingStore, sdkError } from "../support/stores.js";

@@ -1,7 +1,7 @@
 import { isTriggerKey, OUTPUT_PREFIXES } from "@lambda-lab/shared";
+import { makeS3Event } from "@lambda-lab/testing/s3";
 import { describe, expect, it } from "vitest";
 import { makeHandler } from "../../src/handler.js";
-import { makeS3Event } from "../support/events.js";
 import { fixture, makePngBomb, testConfig } from "../support/images.js";
 import { createRecordingLog } from "../support/log.js";
 import { createRecordingStore } from "../support/stores.js";

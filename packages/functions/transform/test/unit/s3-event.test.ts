@@ -1,6 +1,6 @@
+import { encodeS3EventKey, makeS3Event, makeS3TestEvent } from "@lambda-lab/testing/s3";
 import { describe, expect, it } from "vitest";
 import { decodeS3Key, InvalidEventError, parseS3Event } from "../../src/s3-event.js";
-import { encodeS3EventKey, makeS3Event, makeS3TestEvent } from "../support/events.js";
 
 describe("decodeS3Key", () => {
   it.each([
