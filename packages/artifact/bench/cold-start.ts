@@ -59,7 +59,9 @@ const runtime: NodeRuntime = flags.runtime
 const node = flags.node ?? nodeBinary(runtime).path;
 const baselineRev = flags.baseline === "none" ? undefined : resolveRevision(repo, flags.baseline);
 if (flags.baseline !== "none" && !baselineRev)
-  console.error(`cold-start bench: baseline ${flags.baseline} is not in this clone (shallow?); no baseline columns`);
+  console.error(
+    `cold-start bench: baseline ${flags.baseline} is not in this clone (shallow?); no baseline columns`,
+  );
 const work = await mkdtemp(join(tmpdir(), "cold-start-"));
 
 interface Bundle {

@@ -1,15 +1,21 @@
 import { type BuildOptions, build } from "esbuild";
+import { DEFAULT_NODE_RUNTIME, NODE_RUNTIMES, type NodeRuntime } from "./runtimes.js";
 
 /**
- * esbuild options for a Lambda bundle on the nodejs22.x runtime: one ESM file, minified, with a linked
- * source map (the Pulumi program sets NODE_OPTIONS=--enable-source-maps so stack traces point at the sources).
- * The banner gives CommonJS dependencies a real `require` for Node built-ins inside an ES module.
+ * esbuild options for a Lambda bundle on a managed Node.js runtime: one ESM file, minified, with a linked
+ * source map (the Pulumi program sets NODE_OPTIONS=--enable-source-maps so stack traces point at the sources),
+ * syntax for that runtime's Node major. The banner gives CommonJS dependencies a real `require` for Node
+ * built-ins inside an ES module. The one source of esbuild options: the CLI build, the lab's hot reload and
+ * the benchmarks all start from it.
  */
-export const lambdaBuildOptions = (external: readonly string[] = []): BuildOptions => ({
+export const lambdaBuildOptions = (
+  external: readonly string[] = [],
+  runtime: NodeRuntime = DEFAULT_NODE_RUNTIME,
+): BuildOptions => ({
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node22",
+  target: NODE_RUNTIMES[runtime].esbuildTarget,
   minify: true,
   sourcemap: "linked",
   sourcesContent: false,
@@ -32,9 +38,10 @@ export const bundleFunction = async (
   entry: string,
   outfile: string,
   external: readonly string[],
+  runtime: NodeRuntime = DEFAULT_NODE_RUNTIME,
 ): Promise<BundleResult> => {
   const result = await build({
-    ...lambdaBuildOptions(external),
+    ...lambdaBuildOptions(external, runtime),
     entryPoints: [entry],
     outfile,
     metafile: true,

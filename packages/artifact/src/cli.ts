@@ -1,12 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { buildFunction } from "./build.js";
+import { type BuildRuntimes, buildFunction, deployedRuntimes } from "./build.js";
 import { type Arch, isArch } from "./lambda-config.js";
+import { DEFAULT_NODE_RUNTIME, type NodeRuntime, oldestRuntime, parseNodeRuntime } from "./runtimes.js";
 import { ArtifactError, verifyArtifact } from "./verify.js";
 
 const USAGE = `usage:
-  lambda-artifact build [--arch x64,arm64]          build the function package in the current folder
-  lambda-artifact verify <zip> [--handler index.handler] [--arch x64|arm64] [--env-file env.json] [--no-probe]`;
+  lambda-artifact build [--arch x64,arm64] [--runtime nodejs22.x,nodejs24.x]
+      build the function package in the current folder (runtimes: default, what the project's stacks deploy)
+  lambda-artifact verify <zip> [--handler index.handler] [--arch x64|arm64] [--runtime nodejs24.x] [--env-file env.json] [--no-probe]`;
+
+const parseRuntimes = (value: string, source: string): NodeRuntime[] =>
+  value
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => parseNodeRuntime(r, source));
 
 const parseArchs = (value: string | undefined): Arch[] => {
   const archs = (value ?? "x64,arm64")
@@ -23,14 +32,24 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === "build") {
-    const { values } = parseArgs({ args: rest, options: { arch: { type: "string" } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { arch: { type: "string" }, runtime: { type: "string" } },
+    });
     // LAMBDA_ARCHS lets CI or the lab narrow the build; both architectures by default.
     const archs = parseArchs(values.arch ?? process.env.LAMBDA_ARCHS);
+    const runtimeList = values.runtime ?? process.env.LAMBDA_RUNTIMES;
+    const explicit = runtimeList
+      ? parseRuntimes(runtimeList, values.runtime ? "--runtime" : "LAMBDA_RUNTIMES")
+      : undefined;
+    const runtimes: BuildRuntimes = explicit
+      ? { target: oldestRuntime(explicit), probe: explicit }
+      : deployedRuntimes(process.cwd());
     const started = performance.now();
-    const results = await buildFunction(process.cwd(), archs);
+    const results = await buildFunction(process.cwd(), archs, { runtimes });
     for (const r of results)
       console.log(
-        `${r.id} ${r.arch}: ${r.zipPath} ${kb(r.zippedBytes)} zipped, ${kb(r.unzippedBytes)} unzipped, bundle ${kb(r.bundleBytes)}, sha256 ${r.sha256.slice(0, 12)}…, verified${r.verify.probed ? " (handler imported)" : " (static checks)"}`,
+        `${r.id} ${r.arch}: ${r.zipPath} ${kb(r.zippedBytes)} zipped, ${kb(r.unzippedBytes)} unzipped, bundle ${kb(r.bundleBytes)}, sha256 ${r.sha256.slice(0, 12)}…, target ${runtimes.target}, verified${r.verify.probed ? ` (handler imported on ${r.verify.probedOn.join(", ")})` : " (static checks)"}`,
       );
     console.log(`built in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     return 0;
@@ -42,6 +61,7 @@ const main = async (argv: string[]): Promise<number> => {
       options: {
         handler: { type: "string", default: "index.handler" },
         arch: { type: "string", default: process.arch },
+        runtime: { type: "string", default: DEFAULT_NODE_RUNTIME },
         "env-file": { type: "string" },
         "no-probe": { type: "boolean", default: false },
       },
@@ -57,10 +77,11 @@ const main = async (argv: string[]): Promise<number> => {
       arch: arch as Arch,
       probe: !values["no-probe"] && arch === process.arch,
       env,
+      runtimes: parseRuntimes(values.runtime, "--runtime"),
     });
     if (!report.ok) throw new ArtifactError(report);
     console.log(
-      `${zip}: ok (${report.files} files, ${kb(report.zippedBytes)} zipped, ${report.nativeBinaries.length} native binaries for linux-${arch})`,
+      `${zip}: ok (${report.files} files, ${kb(report.zippedBytes)} zipped, ${report.nativeBinaries.length} native binaries for linux-${arch}${report.probed ? `, handler imported on ${report.probedOn.join(", ")}` : ""})`,
     );
     return 0;
   }

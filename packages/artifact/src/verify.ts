@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,6 +7,8 @@ import { init as initLexer, parse as parseModule } from "es-module-lexer";
 import yauzl from "yauzl";
 import { binaryMismatch, detectBinaryFormat, looksNative } from "./binary-format.js";
 import { type Arch, parseHandlerSetting } from "./lambda-config.js";
+import { nodeBinary } from "./node-binary.js";
+import { DEFAULT_NODE_RUNTIME, type NodeRuntime } from "./runtimes.js";
 
 /** Lambda's documented package limits. */
 export const LAMBDA_LIMITS = {
@@ -43,6 +46,17 @@ export interface VerifyOptions {
   probe?: boolean;
   /** Environment for the probe import: an environment that passes the function's env schema. */
   env?: Record<string, string>;
+  /**
+   * The Lambda runtimes to probe on, each with its own Node.js binary (the one the lab runs), so "verified"
+   * means it loaded on that runtime. Default: the default runtime.
+   */
+  runtimes?: readonly NodeRuntime[];
+  /**
+   * The probe of a folder holding exactly the zip's files (the one it is written from), started before the
+   * zip was (`probeFolder`): used instead of extracting the zip to import it again. The static checks
+   * still read the zip itself.
+   */
+  probeResult?: Promise<ProbeResult>;
   limits?: Partial<typeof LAMBDA_LIMITS>;
 }
 
@@ -55,6 +69,8 @@ export interface VerifyReport {
   unzippedBytes: number;
   nativeBinaries: string[];
   probed: boolean;
+  /** The runtimes the probe imported the handler on, e.g. `nodejs24.x (v24.22.3)`. */
+  probedOn: string[];
 }
 
 export class ArtifactError extends Error {
@@ -114,13 +130,14 @@ const readZip = (zipPath: string, keep: (name: string, head: Buffer) => boolean)
   });
 
 const probeExport = (
+  nodePath: string,
   moduleFile: string,
   exportName: string,
   env: Record<string, string>,
 ): Promise<{ type: string } | { error: string }> =>
   new Promise((resolve) => {
     const script = `import(${JSON.stringify(`file://${moduleFile}`)}).then((m) => process.stdout.write(JSON.stringify({ type: typeof m[${JSON.stringify(exportName)}] })), (e) => process.stdout.write(JSON.stringify({ error: String(e && e.stack || e).split("\\n").slice(0, 3).join(" | ") })))`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    const child = spawn(nodePath, ["--input-type=module", "-e", script], {
       cwd: dirname(moduleFile),
       // Only what a Lambda environment would have, plus the function's own example settings.
       env: {
@@ -148,6 +165,58 @@ const probeExport = (
     });
   });
 
+export interface ProbeResult {
+  /** The runtimes the handler was imported on, e.g. `nodejs24.x (Node.js v24.22.3)`. */
+  probedOn: string[];
+  problems: Problem[];
+}
+
+/**
+ * Imports the handler module found in `folder` (an unzipped artifact) on each runtime's own Node.js, in a
+ * child process with only a Lambda-like environment, and reports what Lambda's init would: a load error, a
+ * missing export, an export that is not a function.
+ */
+export const probeFolder = async (
+  folder: string,
+  options: Pick<VerifyOptions, "handler" | "env" | "runtimes">,
+): Promise<ProbeResult> => {
+  const { module, exportName } = parseHandlerSetting(options.handler);
+  const file = HANDLER_EXTENSIONS.map((ext) => `${module}${ext}`).find((name) =>
+    existsSync(join(folder, name)),
+  );
+  if (!file)
+    return {
+      probedOn: [],
+      problems: [
+        { code: "handler-missing", message: `no ${module}.mjs / .js / .cjs in ${folder} to import` },
+      ],
+    };
+  const probedOn: string[] = [];
+  const problems: Problem[] = [];
+  for (const runtime of options.runtimes ?? [DEFAULT_NODE_RUNTIME]) {
+    const binary = nodeBinary(runtime);
+    const result = await probeExport(binary.path, join(folder, file), exportName, options.env ?? {});
+    const on = `${binary.runtime} (Node.js ${binary.version})`;
+    probedOn.push(on);
+    if ("error" in result)
+      problems.push({
+        code: "init-failed",
+        message: `importing ${file} on ${on} failed, as Lambda's init would (Runtime.ImportModuleError or an init error): ${result.error}`,
+      });
+    else if (result.type !== "function")
+      problems.push({
+        code: result.type === "undefined" ? "export-missing" : "export-not-function",
+        message:
+          result.type === "undefined"
+            ? `${file} has no export "${exportName}" on ${on}: Lambda fails with Runtime.HandlerNotFound`
+            : `the export "${exportName}" of ${file} is a ${result.type}, not a function, on ${on}: Lambda fails with Runtime.HandlerNotFound`,
+      });
+    // Oldest runtime first: stop at the first it fails on (the message names it).
+    if (problems.length > 0) break;
+  }
+  return { probedOn, problems };
+};
+
 /**
  * Checks a zip the way Lambda will load it, so a broken artifact fails the build instead of answering 502
  * in the cloud. Usable on any zip, not only ours.
@@ -168,6 +237,7 @@ export const verifyArtifact = async (zipPath: string, options: VerifyOptions): P
     unzippedBytes: 0,
     nativeBinaries: [],
     probed: false,
+    probedOn: [],
     ...extra,
   });
 
@@ -220,7 +290,7 @@ export const verifyArtifact = async (zipPath: string, options: VerifyOptions): P
   }
 
   const rootHandler = entries.find((e) => handlerNames.includes(e.name));
-  let probed = false;
+  const probedOn: string[] = [];
   if (!rootHandler) {
     const nested = entries.find((e) => isHandlerCandidate(e.name));
     problems.push(
@@ -251,30 +321,30 @@ export const verifyArtifact = async (zipPath: string, options: VerifyOptions): P
     options.probe &&
     !problems.some((p) => p.code === "export-missing" || p.code === "wrong-binary")
   ) {
-    const dir = await mkdtemp(join(tmpdir(), "lambda-verify-"));
-    try {
-      await extractAll(zipPath, dir);
-      const result = await probeExport(join(dir, rootHandler.name), exportName, options.env ?? {});
-      probed = true;
-      if ("error" in result)
-        problems.push({
-          code: "init-failed",
-          message: `importing ${rootHandler.name} failed, as Lambda's init would (Runtime.ImportModuleError or an init error): ${result.error}`,
-        });
-      else if (result.type !== "function")
-        problems.push({
-          code: result.type === "undefined" ? "export-missing" : "export-not-function",
-          message:
-            result.type === "undefined"
-              ? `${rootHandler.name} has no export "${exportName}": Lambda fails with Runtime.HandlerNotFound`
-              : `the export "${exportName}" of ${rootHandler.name} is a ${result.type}, not a function: Lambda fails with Runtime.HandlerNotFound`,
-        });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    let result: ProbeResult;
+    if (options.probeResult) result = await options.probeResult;
+    else {
+      // Resolved before extracting: a missing runtime binary is this machine's problem, not the zip's.
+      for (const r of options.runtimes ?? [DEFAULT_NODE_RUNTIME]) nodeBinary(r);
+      const dir = await mkdtemp(join(tmpdir(), "lambda-verify-"));
+      try {
+        await extractAll(zipPath, dir);
+        result = await probeFolder(dir, options);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
+    probedOn.push(...result.probedOn);
+    problems.push(...result.problems);
   }
 
-  return report({ files: entries.length, unzippedBytes, nativeBinaries, probed });
+  return report({
+    files: entries.length,
+    unzippedBytes,
+    nativeBinaries,
+    probed: probedOn.length > 0,
+    probedOn,
+  });
 };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -142,6 +142,7 @@ export const createLab = ({ config, secrets, requireArtifacts }: ProgramOptions)
         functionName: functionNameOf(config.stack, MIGRATE_ID),
         artifact: artifactOf(MIGRATE_ID),
         architecture: config.architecture,
+        runtime: config.lambdaRuntime,
         database: databaseRef,
         databaseInstance: database.instance,
         networkReady: network.awsApisReady,

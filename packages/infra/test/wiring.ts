@@ -72,11 +72,11 @@ export const describeWiring = (stack: string, load: () => ProgramRun) => {
   const sgId = (name: string) => `network-${name}-sg-id`;
 
   describe(`${stack}: functions`, () => {
-    it("deploys the five functions and the migration runner on nodejs22.x with the stack's architecture", () => {
+    it("deploys the five functions and the migration runner on the stack's runtime and architecture", () => {
       const functions = run.ofType(T.fn);
       expect(functions.map((f) => f.name).sort()).toEqual([...FUNCTION_IDS, "migrations-runner"].sort());
       for (const f of functions) {
-        expect(f.inputs.runtime).toBe("nodejs22.x");
+        expect(f.inputs.runtime).toBe(run.config.lambdaRuntime);
         expect(f.inputs.handler).toBe("index.handler");
         expect(f.inputs.architectures).toEqual([run.config.architecture]);
         expect(f.inputs.environment.variables.NODE_OPTIONS).toBe("--enable-source-maps");

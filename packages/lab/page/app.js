@@ -2,9 +2,19 @@
 import { createLabApi, createWebAppApi } from "./lib/api.js";
 import { byId } from "./lib/dom.js";
 import { connectLive } from "./lib/live.js";
-import { createLabState, seedHistory, setFunctions } from "./lib/state.js";
+import {
+  createLabState,
+  recordDebugger,
+  recordReload,
+  seedHistory,
+  seedThrottles,
+  setFunctions,
+} from "./lib/state.js";
 import { createAlertsPanel } from "./panels/alerts.js";
+import { createArchitecturePanel } from "./panels/architecture.js";
 import { createBatchPanel } from "./panels/batch.js";
+import { createCostPanel } from "./panels/cost.js";
+import { createIamPanel } from "./panels/iam.js";
 import { createInvocationsPanel } from "./panels/invocations.js";
 import { createUploadPanel } from "./panels/uploads.js";
 
@@ -42,6 +52,9 @@ const uploadToken = async () => {
 const invocations = createInvocationsPanel(state, lab);
 const batch = createBatchPanel(lab, () => snapshot?.timeZone);
 const alerts = createAlertsPanel();
+const cost = createCostPanel(lab);
+const architecture = createArchitecturePanel(lab);
+const iam = createIamPanel(lab);
 const uploads = createUploadPanel({
   uploadApi: () => {
     if (!snapshot) throw new Error("the lab's state has not loaded yet");
@@ -91,16 +104,25 @@ const loadSnapshot = async () => {
       memorySizeMb: f.memorySizeMb,
       timeoutSeconds: f.timeoutSeconds,
       concurrent: f.concurrent ?? 0,
+      runtime: f.runtime,
+      nodeVersion: f.nodeVersion,
+      inspectorPort: f.inspector?.port,
     })),
     now,
   );
+  for (const f of fresh.functions) recordDebugger(state, f.id, f.inspector?.paused ?? false);
+  for (const r of fresh.reloads ?? [])
+    recordReload(state, r.functionId, { t: r.at, ok: r.ok, error: r.error });
   for (const c of concurrency) seedHistory(state, c.functionId, c.history, now);
+  for (const [id, summary] of Object.entries(fresh.throttles ?? {})) seedThrottles(state, id, summary, now);
   state.invocations = [...recent].reverse().slice(0, state.maxInvocations);
   state.running.clear();
   invocations.reset();
   alerts.reset(slack);
   batch.reset(runs);
   refreshUploads();
+  void cost.refresh();
+  iam.reset(/** @type {{ iam?: import("./panels/iam.js").IamView }} */ (fresh).iam);
 };
 
 const start = async () => {
@@ -115,10 +137,22 @@ const start = async () => {
   connectLive(
     lab.eventsUrl,
     {
-      "invocation-start": (e) => invocations.started({ ...e, status: "running" }),
-      invocation: (e) => invocations.finished(e),
+      "invocation-start": (e) => {
+        invocations.started({ ...e, status: "running" });
+        architecture.event("invocation-start", e);
+      },
+      invocation: (e) => {
+        invocations.finished(e);
+        cost.invocation();
+        iam.invocation();
+        architecture.event("invocation", e);
+      },
       concurrency: (e) => invocations.concurrency(e),
-      throttle: (e) => invocations.throttle(e),
+      throttle: (e) => {
+        invocations.throttle(e);
+        architecture.event("throttle", e);
+      },
+      burst: (e) => cost.burst(e),
       slack: (e) => alerts.received(e),
       batch: (e) => {
         batch.show(e);
@@ -129,6 +163,9 @@ const start = async () => {
         refreshUploads();
       },
       posts: refreshUploads,
+      reload: (e) => invocations.reload(e),
+      debugger: (e) => invocations.debuggerState(e),
+      iam: (e) => iam.denied(e),
     },
     {
       onOpen: (reconnected) => {
@@ -140,4 +177,5 @@ const start = async () => {
   );
 };
 
+void architecture.load();
 void start();

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -31,41 +30,5 @@ export const staleArtifacts = (repoRoot: string, ids: readonly string[], arch: "
     return (
       existsSync(built) &&
       newestMtime(join(functionPackageDir(repoRoot, id), "src")) > statSync(built).mtimeMs
-    );
-  });
-
-/**
- * Builds the function artifacts with the repository's own build (turbo → lambda-artifact) for the given
- * architectures; output goes to `log` line by line. Rejects naming the command when the build fails.
- */
-export const buildArtifacts = (
-  repoRoot: string,
-  archs: readonly ("x64" | "arm64")[],
-  log: (line: string) => void,
-): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      "pnpm",
-      ["turbo", "build", "--filter=./packages/functions/*", "--output-logs=errors-only"],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", LAMBDA_ARCHS: [...new Set(archs)].join(",") },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let buffer = "";
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString("utf8");
-      const lines = buffer.split("\n");
-      buffer = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) log(line);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", (error) => reject(new Error(`could not run ${BUILD_COMMAND}: ${error.message}`)));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`the build failed (exit ${code}); run ${BUILD_COMMAND} to see why`)),
     );
   });

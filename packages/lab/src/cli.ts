@@ -2,16 +2,21 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Lab, type LabPorts, startLab } from "./lab.js";
+import { exitCodeOf, withoutPassThrough } from "./cli/args.js";
+import { IAM_MODES, type IamMode } from "./iam/preflight.js";
+import { type Lab, type LabPorts, SAMPLE_EVENTS, startLab } from "./lab.js";
 import { dataLayout, EVENTS_DIR, findRepoRoot } from "./paths.js";
 
 const USAGE = `Usage:
   pnpm dev [--stack dev] [--quiet]            start the lab (data under .lab/, reused on the next start)
-  pnpm lab invoke <function> --event <file|->  one invocation against the running lab (or an ephemeral one)
+  pnpm lab invoke <function> [--event <file|->]  one invocation against the running lab (or an ephemeral one);
+                                                without --event, the function's first sample event
   pnpm lab reset                                wipe .lab/ (stop the lab first)
 
 Options for dev: --stack <name>  --data-dir <dir>  --port-<lab|upload-api|web-app|slack|s3|postgres> <n>
                  --idle <seconds> (idle workers are recycled after this; default 300)  --no-demo  --no-schedules
+                 --no-watch (no hot reload)  --inspect <function> [--inspect-port 9229] (attach a debugger)
+                 --iam <warn|enforce|off> (IAM preflight, default warn)
 Sample events: packages/lab/events/ (e.g. --event packages/lab/events/upload-create.json, or just upload-create)`;
 
 const fail = (message: string): never => {
@@ -19,25 +24,38 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    stack: { type: "string", default: "dev" },
-    "data-dir": { type: "string" },
-    event: { type: "string", short: "e" },
-    quiet: { type: "boolean", short: "q", default: false },
-    idle: { type: "string" },
-    "no-demo": { type: "boolean", default: false },
-    "no-schedules": { type: "boolean", default: false },
-    "port-lab": { type: "string" },
-    "port-upload-api": { type: "string" },
-    "port-web-app": { type: "string" },
-    "port-slack": { type: "string" },
-    "port-s3": { type: "string" },
-    "port-postgres": { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
+const readCommandLine = () => {
+  try {
+    return parseArgs({
+      args: withoutPassThrough(process.argv.slice(2)),
+      allowPositionals: true,
+      options: {
+        stack: { type: "string", default: "dev" },
+        "data-dir": { type: "string" },
+        event: { type: "string", short: "e" },
+        quiet: { type: "boolean", short: "q", default: false },
+        idle: { type: "string" },
+        "no-demo": { type: "boolean", default: false },
+        "no-schedules": { type: "boolean", default: false },
+        "no-watch": { type: "boolean", default: false },
+        inspect: { type: "string" },
+        "inspect-port": { type: "string" },
+        "port-lab": { type: "string" },
+        "port-upload-api": { type: "string" },
+        "port-web-app": { type: "string" },
+        "port-slack": { type: "string" },
+        "port-s3": { type: "string" },
+        "port-postgres": { type: "string" },
+        iam: { type: "string", default: "warn" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    // An unknown option or a missing value: Node's message names it; the usage says what is accepted.
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+};
+const { positionals, values } = readCommandLine();
 
 const repoRoot = findRepoRoot();
 // pnpm runs scripts from the package folder; paths the user typed are relative to where they typed them.
@@ -63,6 +81,14 @@ const ports = (): Partial<LabPorts> => {
     out[name] = port;
   }
   return out;
+};
+
+const inspectPort = (): number => {
+  const value = values["inspect-port"] ?? "9229";
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--inspect-port: ${value} is not a port (0-65535)`);
+  return port;
 };
 
 const runningLab = async (): Promise<{ pid: number; urls: Lab["urls"] } | undefined> => {
@@ -94,6 +120,12 @@ const readyLines = (lab: Lab): string[] => {
           `${f.id} (${f.memorySizeMb} MB, ${f.timeoutSeconds} s, ${f.reservedConcurrency === undefined ? "unreserved" : `reserved ${f.reservedConcurrency}`})`,
       )
       .join(", ")}`,
+    `  runtime         ${lab.stack.config.lambdaRuntime} (Node.js ${lab.runtime.state()[0]?.nodeVersion ?? "?"} in every environment)${lab.hotReload ? "; sources watched: a save reloads that function" : ""}`,
+    ...(lab.inspector
+      ? [
+          `  debugger        ${lab.inspector.functionId}: inspector on 127.0.0.1:${lab.inspector.port} (one environment at a time; attach VS Code or chrome://inspect, see packages/lab/README.md)`,
+        ]
+      : []),
     ...(lab.scheduler?.entries() ?? []).map(
       (s) =>
         `  schedule        ${s.functionId}: ${s.expression} ${s.timeZone} — next ${s.nextRun ?? "never"}`,
@@ -103,6 +135,8 @@ const readyLines = (lab: Lab): string[] => {
 };
 
 const dev = async () => {
+  if (!(IAM_MODES as readonly string[]).includes(values.iam))
+    fail(`--iam: ${values.iam} is not one of ${IAM_MODES.join(", ")}\n${USAGE}`);
   const running = await runningLab();
   if (running)
     fail(
@@ -120,7 +154,10 @@ const dev = async () => {
       functionLogs: !values.quiet,
       demoData: !values["no-demo"],
       schedules: !values["no-schedules"],
+      watch: !values["no-watch"],
+      ...(values.inspect ? { inspect: { functionId: values.inspect, port: inspectPort() } } : {}),
       ...(values.idle ? { idleTimeoutMs: Number(values.idle) * 1000 } : {}),
+      iam: values.iam as IamMode,
     });
   } catch (error) {
     return fail(`the lab did not start: ${(error as Error).message}`);
@@ -162,7 +199,9 @@ const readEvent = async (spec: string): Promise<string> => {
 
 const invoke = async (functionId: string | undefined) => {
   if (!functionId) fail(`lab invoke: name a function\n${USAGE}`);
-  const payload = values.event ? await readEvent(values.event) : "{}";
+  const sample = SAMPLE_EVENTS[functionId as keyof typeof SAMPLE_EVENTS];
+  if (!values.event && sample) console.error(`event: ${sample} (the function's sample; --event to choose)`);
+  const payload = values.event ? await readEvent(values.event) : sample ? await readEvent(sample) : "{}";
   try {
     JSON.parse(payload);
   } catch (error) {
@@ -195,6 +234,16 @@ const invoke = async (functionId: string | undefined) => {
     const text = await response.text();
     const tail = response.headers.get("x-amz-log-result");
     if (tail) process.stderr.write(Buffer.from(tail, "base64").toString("utf8"));
+    const runtimeOf = await fetch(`${base}/api/state`)
+      .then(
+        (r) =>
+          r.json() as Promise<{
+            functions?: { id: string; functionName: string; runtime?: string; nodeVersion?: string }[];
+          }>,
+      )
+      .then((state) => state.functions?.find((f) => f.id === functionId || f.functionName === functionId))
+      .catch(() => undefined);
+    if (runtimeOf?.runtime) console.error(`runtime: ${runtimeOf.runtime} (Node.js ${runtimeOf.nodeVersion})`);
     if (response.status === 429) {
       console.error(`429 TooManyRequestsException: ${text}`);
       process.exitCode = 1;
@@ -205,12 +254,16 @@ const invoke = async (functionId: string | undefined) => {
       process.exitCode = 1;
       return;
     }
+    let shown = text;
     try {
-      console.log(JSON.stringify(JSON.parse(text), null, 2));
-    } catch {
-      console.log(text);
-    }
-    if (response.headers.get("x-amz-function-error")) process.exitCode = 1;
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {}
+    // A function error is the invocation failing: its error object goes to stderr, so stdout stays a result.
+    const functionError = response.headers.get("x-amz-function-error");
+    if (functionError) {
+      console.error(`function error (${functionError}):\n${shown}`);
+      process.exitCode = 1;
+    } else console.log(shown);
   } finally {
     await ephemeral?.stop();
   }
@@ -226,6 +279,11 @@ const reset = async () => {
 const command = positionals[0] ?? "dev";
 if (values.help) console.log(USAGE);
 else if (command === "dev") await dev();
-else if (command === "invoke") await invoke(positionals[1]);
-else if (command === "reset") await reset();
+else if (command === "invoke") {
+  await invoke(positionals[1]).catch((error: Error) => {
+    console.error(`lab invoke: ${error.message}`);
+    process.exitCode = 1;
+  });
+  process.exit(exitCodeOf(process.exitCode));
+} else if (command === "reset") await reset();
 else fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);

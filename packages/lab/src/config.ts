@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
+import { toEnvironment as alertsEnvironment } from "@lambda-lab/alerts/environment";
+import { toEnvironment as dailyStatsEnvironment } from "@lambda-lab/daily-stats/environment";
 import {
   ASYNC_RETRY_ATTEMPTS,
+  bucketNameOf,
   FUNCTION_IDS,
   type FunctionId,
   PROJECT,
@@ -8,7 +11,10 @@ import {
   type StackConfig,
   stackConfigPath,
 } from "@lambda-lab/infra/stack-config";
+import { toEnvironment as orphanCleanupEnvironment } from "@lambda-lab/orphan-cleanup/environment";
 import { IMAGE_TYPES } from "@lambda-lab/shared";
+import { toEnvironment as transformEnvironment } from "@lambda-lab/transform/environment";
+import { toEnvironment as uploadEnvironment } from "@lambda-lab/upload/environment";
 import { parse as parseYaml } from "yaml";
 
 export { FUNCTION_IDS, type FunctionId };
@@ -60,7 +66,8 @@ export const loadStack = (stack: string, repoRoot: string): LabStack => {
     region,
     functionName,
     functionArn: (id) => `arn:aws:lambda:${region}:${LAB_ACCOUNT_ID}:function:${functionName(id)}`,
-    bucket: `${PROJECT}-${stack}-images`,
+    // Named as the program names it, with the lab's placeholder account.
+    bucket: bucketNameOf(stack, LAB_ACCOUNT_ID),
     uploadContentTypes,
     warnings,
   };
@@ -74,6 +81,8 @@ export interface LocalEndpoints {
   /** Origins of the lab's own pages, allowed by CORS besides the stack's. */
   labOrigins: string[];
   uploadTokenSecret: string;
+  /** Sign as `LAB-<ID>` (the IAM preflight's proxy tells the callers apart by it) instead of s3rver's key. */
+  perFunctionCredentials?: boolean;
 }
 
 /** Lambda's async retries per function: the same table the Pulumi program deploys. */
@@ -83,8 +92,15 @@ export const ASYNC_RETRIES = ASYNC_RETRY_ATTEMPTS;
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" } as const;
 
 /**
- * Each function's environment, wired from the stack config the way the Pulumi program wires it, with the
- * local endpoints in place of the cloud's (S3_ENDPOINT, DATABASE_URL, the Slack sink, a folder as EFS).
+ * A function's own local access key id: in AWS each function signs with its role's session, so the IAM
+ * preflight's S3 proxy knows the caller from the key in the signature (src/iam/s3-proxy.ts).
+ */
+export const labAccessKeyId = (id: string): string => `LAB-${id.toUpperCase()}`;
+
+/**
+ * Each function's environment, built by the function's own `toEnvironment` from the stack config, as the
+ * Pulumi program builds it, with the local endpoints in place of the cloud's (S3_ENDPOINT, DATABASE_URL,
+ * the Slack sink's URL, a folder as EFS, the token secret itself instead of its SSM parameter).
  */
 export const functionEnvironment = (
   id: FunctionId,
@@ -92,61 +108,59 @@ export const functionEnvironment = (
   local: LocalEndpoints,
 ): Record<string, string> => {
   const { config } = stack;
-  const s3 = {
-    BUCKET_NAME: stack.bucket,
-    S3_ENDPOINT: local.s3Endpoint,
+  // Lambda puts the role's keys in every environment; locally the functions sign with keys s3rver accepts.
+  const credentials = {
     ...LOCAL_CREDENTIALS,
+    ...(local.perFunctionCredentials ? { AWS_ACCESS_KEY_ID: labAccessKeyId(id) } : {}),
   };
-  const defined = (entries: Record<string, string | number | boolean | undefined>) =>
-    Object.fromEntries(
-      Object.entries(entries)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, String(v)]),
-    );
+  const s3 = { bucketName: stack.bucket, s3Endpoint: local.s3Endpoint };
+  const database = { url: local.databaseUrl };
   switch (id) {
     case "upload":
-      return defined({
-        ...s3,
-        ALLOWED_CONTENT_TYPES: stack.uploadContentTypes.join(","),
-        MAX_UPLOAD_BYTES: config.upload.maxUploadBytes,
-        UPLOAD_URL_TTL_SECONDS: Math.min(config.upload.urlTtlSeconds, 300),
-        AUTH_MODE: config.upload.authMode,
-        AUTH_TOKEN_SECRET: config.upload.authMode === "token" ? local.uploadTokenSecret : undefined,
-        CORS_ALLOWED_ORIGINS: [...new Set([...config.upload.corsAllowedOrigins, ...local.labOrigins])].join(
-          ",",
-        ),
-      });
+      return {
+        ...credentials,
+        ...uploadEnvironment({
+          ...s3,
+          allowedContentTypes: stack.uploadContentTypes,
+          maxUploadBytes: config.upload.maxUploadBytes,
+          urlTtlSeconds: config.upload.urlTtlSeconds,
+          corsAllowedOrigins: [...new Set([...config.upload.corsAllowedOrigins, ...local.labOrigins])],
+          auth:
+            config.upload.authMode === "token"
+              ? { mode: "token", secret: local.uploadTokenSecret }
+              : { mode: "none" },
+        }),
+      };
     case "transform":
-      return defined({
-        ...s3,
-        VARIANTS: config.transform.variants ? JSON.stringify(config.transform.variants) : undefined,
-        OUTPUT_FORMATS: config.transform.outputFormats?.join(","),
-        MAX_INPUT_BYTES: config.transform.maxInputBytes,
-        MAX_INPUT_PIXELS: config.transform.maxInputPixels,
-        ANIMATION: config.transform.animation,
-      });
+      return { ...credentials, ...transformEnvironment({ ...s3, ...config.transform }) };
     case "orphan-cleanup":
-      return defined({
-        ...s3,
-        DATABASE_URL: local.databaseUrl,
-        STATE_DIR: local.stateDir,
-        GRACE_PERIOD_HOURS: config.orphanCleanup.gracePeriodHours,
-        MAX_DELETES: config.orphanCleanup.maxDeletes,
-        DRY_RUN: config.orphanCleanup.dryRun,
-        TIME_ZONE: config.timeZone,
-        // The lab's timeouts are the stack's; the function stops a minute early by default, which would
-        // leave a short local timeout no time at all, so the margin scales with the timeout.
-        TIME_SAFETY_MARGIN_MS: Math.min(
-          60_000,
-          Math.floor(config.functions["orphan-cleanup"].timeoutSeconds * 200),
-        ),
-      });
+      return {
+        ...credentials,
+        ...orphanCleanupEnvironment({
+          ...s3,
+          database,
+          stateDir: local.stateDir,
+          gracePeriodHours: config.orphanCleanup.gracePeriodHours,
+          maxDeletes: config.orphanCleanup.maxDeletes,
+          dryRun: config.orphanCleanup.dryRun,
+          timeZone: config.timeZone,
+          // The lab's timeouts are the stack's; the function stops a minute early by default, which would
+          // leave a short local timeout no time at all, so the margin scales with the timeout.
+          timeSafetyMarginMs: Math.min(
+            60_000,
+            Math.floor(config.functions["orphan-cleanup"].timeoutSeconds * 200),
+          ),
+        }),
+      };
     case "daily-stats":
-      return defined({ ...s3, DATABASE_URL: local.databaseUrl, TIME_ZONE: config.timeZone });
+      return {
+        ...credentials,
+        ...dailyStatsEnvironment({ ...s3, database, timeZone: config.timeZone }),
+      };
     case "alerts":
-      return defined({
-        SLACK_WEBHOOK_URL: local.slackWebhookUrl,
-        DEDUP_WINDOW_SECONDS: config.alerts.dedupWindowSeconds,
+      return alertsEnvironment({
+        slackWebhook: { url: local.slackWebhookUrl },
+        dedupWindowSeconds: config.alerts.dedupWindowSeconds,
       });
   }
 };

@@ -4,9 +4,10 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { deployedRuntimes, type NodeRuntime } from "@lambda-lab/artifact";
 import { PREFIXES } from "@lambda-lab/shared";
 import pg from "pg";
-import { artifactDir, BUILD_COMMAND, buildArtifacts, isBuilt, staleArtifacts } from "./artifacts.js";
+import { artifactDir, BUILD_COMMAND, functionPackageDir, isBuilt, staleArtifacts } from "./artifacts.js";
 import {
   ASYNC_RETRIES,
   FUNCTION_IDS,
@@ -17,18 +18,26 @@ import {
   loadStack,
   machineArch,
 } from "./config.js";
-import { type Listening, listen } from "./http.js";
+import { type BurstCost, type CostSnapshot, createCostMeter } from "./cost/invocation-costs.js";
+import { buildMissingArtifacts } from "./first-build.js";
+import { type HotReload, type ReloadRecord, startHotReload } from "./hot-reload.js";
+import { freePort, isPortFree, type Listening, listen } from "./http.js";
+import { type LabIam, startLabIam } from "./iam/lab-iam.js";
+import type { IamMode } from "./iam/preflight.js";
 import { dataLayout, EVENTS_DIR, findRepoRoot } from "./paths.js";
 import { type InvocationRecord, TooManyRequestsError } from "./runtime/function-pool.js";
 import { type LabFunction, type LambdaRuntime, startLambdaRuntime } from "./runtime/lambda-runtime.js";
 import { createLabServer } from "./server/lab-server.js";
+import { createThrottleLog } from "./server/throttle-log.js";
 import { createAlarms } from "./services/alarms.js";
 import { createApiGateway } from "./services/api-gateway.js";
-import { backdateObject, seedDemoData } from "./services/demo-data.js";
+import { type BackdateResult, backdateUpload } from "./services/backdate-upload.js";
+import { seedDemoData } from "./services/demo-data.js";
 import { createOnFailureQueue, type FailureRecord } from "./services/on-failure-queue.js";
 import { type LabPostgres, startLabPostgres } from "./services/postgres.js";
 import { type LabS3, startLabS3 } from "./services/s3.js";
 import { toS3Notification } from "./services/s3-notifications.js";
+import { ensureSampleUpload } from "./services/sample-upload.js";
 import { type Scheduler, scheduledInput, startScheduler } from "./services/scheduler.js";
 import { createSlackSink, type SlackMessage, type SlackSink } from "./services/slack-sink.js";
 import { createSlowQueryForwarder } from "./services/slow-query-forwarder.js";
@@ -75,6 +84,10 @@ export interface ExtraFunction {
   reservedConcurrency?: number;
   environment?: Record<string, string>;
   maxRetryAttempts?: number;
+  /** Default: the stack's lambdaRuntime. */
+  runtime?: NodeRuntime;
+  /** A function package (package.json with a `lambda` field) whose sources the hot reload watches. */
+  packageDir?: string;
 }
 
 export interface LabOptions {
@@ -99,9 +112,16 @@ export interface LabOptions {
   build?: "auto" | "never";
   functions?: Partial<Record<FunctionId, FunctionOverride>>;
   extraFunctions?: ExtraFunction[];
+  /** Hot reload: rebuild a function when one of its sources is saved (`pnpm dev` turns it on). Default false. */
+  watch?: boolean;
+  /** `pnpm dev --inspect <function>`: its environments open the Node inspector (port default 9229). */
+  inspect?: { functionId: string; port?: number };
   /** Progress lines and, with `functionLogs`, every function's log lines. */
   log?: (line: string) => void;
   functionLogs?: boolean;
+  /** IAM preflight: check every S3 call against the program's IAM policies (`warn`, default), answer
+   * S3's AccessDenied when they deny (`enforce`), or run no proxy (`off`). src/iam/. */
+  iam?: IamMode;
 }
 
 export interface LabUrls {
@@ -143,6 +163,10 @@ export interface Lab {
   pool: pg.Pool;
   slack: SlackSink;
   scheduler: Scheduler | undefined;
+  /** The hot reload, when watching. */
+  hotReload: HotReload | undefined;
+  /** Where the debugger attaches, with `inspect`. */
+  inspector: { functionId: string; port: number } | undefined;
   /** Every lab event (invocations, throttles, concurrency, Slack messages, S3 changes…). */
   events: EventEmitter<{ event: [LabEvent] }>;
   readyInMs: number;
@@ -151,13 +175,18 @@ export interface Lab {
   batchRuns(): BatchRun[];
   onFailureRecords(): FailureRecord[];
   uploads(): ReturnType<typeof listUploads>;
+  /** What the invocations so far would have cost on AWS (GET /api/cost). */
+  cost(): CostSnapshot;
+  /** The IAM preflight: calls checked, denials with the missing statement (state `iam`, event `iam`). */
+  iam(): ReturnType<LabIam["snapshot"]>;
   /** N synchronous invokes at once; over the concurrency limit exactly the excess is throttled. */
   burst(functionId: string, count: number, payload: unknown): Promise<BurstResult>;
   runNow(
     functionId: "orphan-cleanup" | "daily-stats",
     options?: { dryRun?: boolean; date?: string },
   ): Promise<BatchRun>;
-  ageUpload(key: string, hours: number): Promise<void>;
+  /** Backdates an original by `hours` (never makes it younger); says what it did. */
+  ageUpload(key: string, hours: number): Promise<BackdateResult>;
   state(): Promise<unknown>;
   stop(): Promise<void>;
 }
@@ -172,6 +201,8 @@ export interface BurstResult {
   limit: number;
   cold: number;
   durationsMs: number[];
+  /** What the burst's invocations would have cost on AWS; undefined without prices for the region. */
+  cost?: BurstCost | undefined;
 }
 
 /** Each function's default payload for a burst or an invoke from the page: its first sample event. */
@@ -204,6 +235,14 @@ const SECRET_NAME = /SECRET|TOKEN|PASSWORD|ACCESS_KEY/;
 export const redactSecrets = (environment: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, SECRET_NAME.test(k) ? "(secret)" : v]));
 
+/** The inspector's port: the one asked for (9229, Node's default), or a free one when it is busy. */
+const inspectorPort = async (wanted: number, log: (line: string) => void): Promise<number> => {
+  if (wanted === 0 || (await isPortFree(wanted))) return wanted === 0 ? freePort() : wanted;
+  const port = await freePort();
+  log(`port ${wanted} (inspector) is busy: using ${port} instead`);
+  return port;
+};
+
 /** Starts the whole environment; resolves once every URL answers. */
 export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
   const started = performance.now();
@@ -217,21 +256,28 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
   for (const warning of stack.warnings) log(`warning: ${warning}`);
   const arch = machineArch();
 
-  // The same artifacts that deploy, built for this machine (the stack may deploy the other architecture).
+  // The same artifacts that deploy, built for this machine (the stack may deploy the other architecture):
+  // the bundle targets the oldest runtime a stack deploys, and is verified on this lab's runtime too.
+  const deployed = deployedRuntimes(repoRoot);
+  const labRuntime = stack.config.lambdaRuntime;
   const missing = FUNCTION_IDS.filter((id) => !isBuilt(artifactDir(repoRoot, id, arch)));
-  if (missing.length > 0) {
-    if (options.build === "never")
-      throw new Error(`no ${arch} artifact for ${missing.join(", ")}: run ${BUILD_COMMAND}`);
-    log(`building ${missing.join(", ")} for ${arch} (${BUILD_COMMAND})…`);
-    await buildArtifacts(repoRoot, [arch, stack.config.artifactArch], (line) => log(`  ${line}`));
-    const still = FUNCTION_IDS.filter((id) => !isBuilt(artifactDir(repoRoot, id, arch)));
-    if (still.length > 0)
-      throw new Error(
-        `the build wrote no dist/${arch}/index.mjs for ${still.join(", ")}: run ${BUILD_COMMAND}`,
-      );
-  }
+  if (missing.length > 0 && options.build === "never")
+    throw new Error(`no ${arch} artifact for ${missing.join(", ")}: run ${BUILD_COMMAND}`);
+  if (missing.length > 0) log(`building ${missing.join(", ")} for ${arch} while the services start…`);
+  // Runs while S3 and PostgreSQL start; awaited before the first worker needs an artifact.
+  const building =
+    missing.length > 0
+      ? buildMissingArtifacts({
+          repoRoot,
+          ids: missing,
+          arch,
+          runtimes: { target: deployed.target, probe: [...new Set([...deployed.probe, labRuntime])] },
+          log,
+        })
+      : Promise.resolve();
+  building.catch(() => undefined);
   const stale = staleArtifacts(repoRoot, FUNCTION_IDS, arch);
-  if (stale.length > 0)
+  if (stale.length > 0 && !options.watch)
     log(
       `warning: ${stale.join(", ")}: sources are newer than the artifact; the lab runs the artifact (${BUILD_COMMAND})`,
     );
@@ -317,15 +363,26 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     const postgres = postgresStarted.value;
     moved("S3", s3);
     moved("PostgreSQL", postgres);
+    const iam = await startLabIam({
+      mode: options.iam ?? "warn",
+      stack: stackName,
+      bucket: stack.bucket,
+      s3Endpoint: s3.endpoint,
+      log,
+      emit,
+    });
+    cleanups.push(() => iam.stop());
     if (postgres.migrated.length > 0) log(`migrated the database: ${postgres.migrated.join(", ")}`);
     const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
     // An idle connection dies when PostgreSQL stops first (Ctrl-C reaches it too): not worth a crash.
     pool.on("error", (error) => log(`database connection closed: ${error.message}`));
     cleanups.push(() => pool.end());
 
+    await building;
     const slackWebhook = `${slackServer.url}/services/T0LAB/B0LAB/local-sink`;
     const local = {
-      s3Endpoint: s3.endpoint,
+      s3Endpoint: iam.s3Endpoint,
+      perFunctionCredentials: iam.perFunctionCredentials,
       databaseUrl: postgres.url,
       slackWebhookUrl: slackWebhook,
       stateDir: layout.efs,
@@ -347,7 +404,7 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         handler: "index.handler",
         memorySizeMb: override.memoryMb ?? settings.memoryMb,
         timeoutSeconds: override.timeoutSeconds ?? settings.timeoutSeconds,
-        runtime: "nodejs22.x",
+        runtime: labRuntime,
         region: stack.region,
         environment: { ...functionEnvironment(id, stack, local), ...override.environment },
         reservedConcurrency: reserved,
@@ -363,23 +420,59 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         handler: extra.handler ?? "index.handler",
         memorySizeMb: extra.memoryMb ?? 128,
         timeoutSeconds: extra.timeoutSeconds ?? 3,
-        runtime: "nodejs22.x",
+        runtime: extra.runtime ?? labRuntime,
         region: stack.region,
         environment: extra.environment ?? {},
         reservedConcurrency: extra.reservedConcurrency,
         maxRetryAttempts: extra.maxRetryAttempts,
       });
     const { accountLimit, totalReserved } = stack.config.concurrency;
+    const inspector = options.inspect
+      ? {
+          functionId: options.inspect.functionId,
+          port: await inspectorPort(options.inspect.port ?? 9229, log),
+        }
+      : undefined;
     const runtime = await startLambdaRuntime({
       functions,
       unreservedConcurrency: Math.max(1, accountLimit - totalReserved),
       idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
       retryDelaysMs: options.retryDelaysMs ?? [2_000, 4_000],
+      inspect: inspector,
     });
     cleanups.push(() => runtime.stop());
+    const throttleLog = createThrottleLog(runtime.events);
+    iam.track(runtime.events);
+    runtime.events.on("debugger", (d) => emit("debugger", d));
+    const hotReload = options.watch
+      ? startHotReload({
+          repoRoot,
+          functions: [
+            ...FUNCTION_IDS.map((id) => ({
+              id,
+              packageDir: functionPackageDir(repoRoot, id),
+              codeDir: artifactDir(repoRoot, id, arch),
+            })),
+            ...(options.extraFunctions ?? []).flatMap((e) =>
+              e.packageDir ? [{ ...e, packageDir: e.packageDir }] : [],
+            ),
+          ],
+          arch,
+          runtimes: { target: deployed.target, probe: [labRuntime] },
+          runtime,
+          onReload: (record: ReloadRecord) => emit("reload", record),
+          log,
+        })
+      : undefined;
+    if (hotReload) {
+      cleanups.push(() => hotReload.stop());
+      // Saved while the lab was stopped: rebuilt now, as if saved again.
+      for (const id of stale) void hotReload.reload(id).catch(() => undefined);
+    }
 
     // Records, history and the event stream.
     const records: InvocationRecord[] = [];
+    const costMeter = createCostMeter({ region: stack.region, architecture: stack.config.architecture });
     const history: Record<string, { at: number; concurrent: number }[]> = Object.fromEntries(
       functions.map((f) => [f.id, []]),
     );
@@ -397,6 +490,7 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     runtime.events.on("start", (info) => emit("invocation-start", info));
     runtime.events.on("invocation", (record) => {
       records.push(record);
+      costMeter.record(record);
       if (records.length > MAX_RECORDS) records.splice(0, records.length - MAX_RECORDS);
       if (record.status !== "success") alarms.record(record.functionId, "Errors");
       emit("invocation", { ...record, logs: record.logs.slice(-50) });
@@ -571,6 +665,7 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
           .length,
         cold: done.filter((r) => r.cold).length,
         durationsMs: done.map((r) => Math.round(r.durationMs * 100) / 100),
+        cost: costMeter.price(done),
       };
       emit("burst", result);
       return result;
@@ -598,6 +693,9 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     let demo: Awaited<ReturnType<typeof seedDemoData>> = { seeded: false };
     if (options.demoData !== false)
       demo = await seedDemoData({ pool, s3: s3.client, s3Dir: layout.s3, bucket: stack.bucket });
+    // The object the sample events name (transform-s3-put, upload-status, daily-stats' days) exists.
+    if (options.demoData !== false)
+      await ensureSampleUpload({ pool, s3: s3.client, s3Dir: layout.s3, bucket: stack.bucket });
 
     let stopping: Promise<void> | undefined;
     const lab: Lab = {
@@ -610,6 +708,8 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
       pool,
       slack,
       scheduler,
+      hotReload,
+      inspector,
       events,
       readyInMs: 0,
       invocations: (filter = {}) =>
@@ -620,19 +720,25 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
       batchRuns: () => [...batchRuns],
       onFailureRecords: () => onFailure.records(),
       uploads: () => listUploads({ s3: s3.client, pool, bucket: stack.bucket, publicEndpoint: s3.endpoint }),
+      cost: () => costMeter.snapshot(),
+      iam: () => iam.snapshot(),
       burst,
       runNow,
       ageUpload: async (key, hours) => {
         if (!key.startsWith(PREFIXES.uploads))
           throw new Error(`only originals under ${PREFIXES.uploads} can be aged`);
-        await backdateObject(layout.s3, stack.bucket, key, new Date(Date.now() - hours * 3_600_000));
+        const result = await backdateUpload({ s3Dir: layout.s3, bucket: stack.bucket, key, hours });
         emit("s3", { eventName: "Lab:Aged", key });
+        return result;
       },
       state: async () => ({
         stack: stack.config.stack,
         region: stack.region,
         bucket: stack.bucket,
         architecture: { stack: stack.config.architecture, running: arch },
+        lambdaRuntime: labRuntime,
+        reloads: hotReload?.reloads().slice(-50) ?? [],
+        inspector,
         timeZone: stack.config.timeZone,
         uploadAuthMode: stack.config.upload.authMode,
         gracePeriodHours: stack.config.orphanCleanup.gracePeriodHours,
@@ -657,6 +763,8 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         onFailure: onFailure.records().length,
         slackMessages: slack.messages().length,
         demo,
+        iam: iam.snapshot(),
+        throttles: throttleLog.snapshot(),
       }),
       stop: () => {
         stopping ??= (async () => {
@@ -667,8 +775,10 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
             Object.entries(runtime.pendingEvents()).filter(([, list]) => list.length > 0),
           );
           if (Object.keys(pending).length > 0) await writeFile(layout.pendingEvents, JSON.stringify(pending));
+          await hotReload?.stop();
           await runtime.stop();
           await closeAll();
+          await iam.stop();
           await pool.end();
           await Promise.allSettled([s3.stop(), postgres.stop()]);
           await rm(layout.running, { force: true });

@@ -2,6 +2,7 @@
  * The Lambda Lab policy pack's rules. Each reads plain resource properties (by type token), so the rules
  * run the same under `pulumi preview --policy-pack` and in tests that call the validators directly.
  */
+import { NODE_RUNTIME_NAMES } from "@lambda-lab/catalog/runtimes";
 import type {
   PolicyResource,
   ReportViolation,
@@ -45,7 +46,8 @@ export const MIN_UNRESERVED_CONCURRENCY = 100;
 const WORLD = ["0.0.0.0/0", "::/0"];
 /** The only ports the world may reach: the public web app. */
 const WEB_PORTS = [80, 443];
-const SUPPORTED_RUNTIMES = ["nodejs22.x"];
+/** The runtimes a stack may choose (the catalog's table): anything else is a typo or an expired runtime. */
+const SUPPORTED_RUNTIMES: readonly string[] = NODE_RUNTIME_NAMES;
 
 // biome-ignore lint/suspicious/noExplicitAny: resource properties are untyped provider JSON; every rule narrows what it reads.
 type Props = Record<string, any>;

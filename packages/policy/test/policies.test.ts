@@ -29,7 +29,7 @@ const rds = {
   manageMasterUserPassword: true,
   enabledCloudwatchLogsExports: ["postgresql"],
 };
-const fn = { runtime: "nodejs22.x", loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/f" } };
+const fn = { runtime: "nodejs24.x", loggingConfig: { logFormat: "JSON", logGroup: "/aws/lambda/f" } };
 
 const RESOURCE_CASES: Record<string, Case> = {
   "s3-public-access-blocked": {
@@ -294,5 +294,15 @@ describe("the policy pack", () => {
     });
     for (const policy of resourcePolicies)
       expect(await checkResource(policy, other), policy.name).toEqual([]);
+  });
+});
+
+describe("lambda-runtime", () => {
+  const policy = resourcePolicies.find((p) => p.name === "lambda-runtime")!;
+  it.each(["nodejs22.x", "nodejs24.x"])("accepts %s, a runtime a stack may choose", async (runtime) => {
+    expect(await checkResource(policy, r(TYPES.lambda, { ...fn, runtime }))).toEqual([]);
+  });
+  it("refuses nodejs20.x, out of Lambda's support window", async () => {
+    expect(await checkResource(policy, r(TYPES.lambda, { ...fn, runtime: "nodejs20.x" }))).not.toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export interface MigrationsArgs {
   functionName: string;
   artifact: Artifact;
   architecture: "arm64" | "x86_64";
+  /** The stack's Lambda runtime, as every other function's. */
+  runtime: "nodejs22.x" | "nodejs24.x";
   database: DatabaseRef;
   /** The database instance: migrations run once it is available. */
   databaseInstance: pulumi.Resource;
@@ -57,6 +59,7 @@ export class Migrations extends pulumi.ComponentResource {
         description: spec.description,
         artifact: args.artifact,
         architecture: args.architecture,
+        runtime: args.runtime,
         memoryMb: spec.defaults.memoryMb,
         timeoutSeconds: spec.defaults.timeoutSeconds,
         reservedConcurrency: undefined,

@@ -9,8 +9,8 @@ export interface NodeFunctionArgs {
   /** Verified artifact (dist/<arch>.zip) of the function package. */
   artifact: Artifact;
   architecture: "arm64" | "x86_64";
-  /** The stack's lambdaRuntime (the migration runner, not yet plumbed, keeps the schema default nodejs24.x). */
-  runtime?: "nodejs22.x" | "nodejs24.x";
+  /** The stack's lambdaRuntime: the artifact was built for and verified on it. */
+  runtime: "nodejs22.x" | "nodejs24.x";
   memoryMb: number;
   timeoutSeconds: number;
   /** Reserved concurrency from the stack config; undefined leaves it unreserved. */
@@ -151,7 +151,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         name: args.functionName,
         description: args.description,
         role: this.role.arn,
-        runtime: args.runtime ?? aws.lambda.Runtime.NodeJS24dX,
+        runtime: args.runtime,
         handler: "index.handler",
         architectures: [args.architecture],
         code: args.artifact.code,

@@ -17,17 +17,15 @@ import {
   scheduleOf,
   triggered,
 } from "@lambda-lab/catalog";
+import { DEFAULT_NODE_RUNTIME, NODE_RUNTIME_NAMES, type NodeRuntime } from "@lambda-lab/catalog/runtimes";
 import { IMAGE_TYPES, type ImageContentType, TimeZone } from "@lambda-lab/shared";
 import { TransformEnv } from "@lambda-lab/transform/env";
 import * as z from "zod";
 import { INTERFACE_ENDPOINT_SERVICES } from "./functions.js";
 
-/**
- * The Node.js runtimes a stack may deploy (`lambdaRuntime`). nodejs22.x leaves Lambda's support window in
- * 2027; the artifact builder (packages/artifact) keeps an esbuild target and a Node.js binary for each.
- */
-export const LAMBDA_NODE_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
-export type LambdaNodeRuntime = (typeof LAMBDA_NODE_RUNTIMES)[number];
+/** The Node.js runtimes a stack may deploy (`lambdaRuntime`): the catalog's table. */
+export const LAMBDA_NODE_RUNTIMES = NODE_RUNTIME_NAMES as [NodeRuntime, ...NodeRuntime[]];
+export type LambdaNodeRuntime = NodeRuntime;
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
@@ -118,7 +116,7 @@ export const StackConfigKeys = z
   .object({
     architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
     // Lambda's managed Node.js runtimes @pulumi/aws 7.48 knows (aws.lambda.Runtime.NodeJS22dX / NodeJS24dX).
-    lambdaRuntime: z.enum(LAMBDA_NODE_RUNTIMES).default("nodejs24.x"),
+    lambdaRuntime: z.enum(LAMBDA_NODE_RUNTIMES).default(DEFAULT_NODE_RUNTIME),
     protect: bool.default(false),
     forceDestroy: bool.default(false),
     logRetentionDays: z

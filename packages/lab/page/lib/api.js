@@ -5,8 +5,10 @@
  *
  * @typedef {{
  *   id: string; functionName: string; memorySizeMb: number; timeoutSeconds: number;
- *   reservedConcurrency?: number | null; concurrencyLimit?: number; concurrent?: number; queued?: number
+ *   reservedConcurrency?: number | null; concurrencyLimit?: number; concurrent?: number; queued?: number;
+ *   runtime?: string; nodeVersion?: string; inspector?: { port: number; paused: boolean }
  * }} LabFunction
+ * @typedef {{ functionId: string; at: number; ok: boolean; durationMs: number; error?: string }} ReloadRecord
  * @typedef {{ id: number; receivedAt: string; path?: string; payload: import("./block-kit.js").SlackMessage }} SlackEntry
  * @typedef {{
  *   functionId: string; trigger: "schedule" | "run-now"; dryRun?: boolean; requestId: string; startedAt: string;
@@ -17,7 +19,8 @@
  * @typedef {{
  *   stack?: string; timeZone?: string; bucket?: string; uploadAuthMode?: "none" | "token"; gracePeriodHours?: number;
  *   urls: { page?: string; uploadApi: string; webApp?: string; s3?: string; slackWebhook?: string };
- *   functions: LabFunction[];
+ *   functions: LabFunction[]; reloads?: ReloadRecord[];
+ *   throttles?: Record<string, { count: number; times: number[] }>
  * }} LabSnapshot
  */
 
@@ -69,6 +72,8 @@ export const LAB_PATHS = {
   ageUpload: "/api/uploads/age",
   slack: "/api/slack",
   batch: "/api/batch",
+  cost: "/api/cost",
+  architecture: "/api/architecture.svg",
   /** @param {string} functionId */
   burst: (functionId) => `/api/functions/${encodeURIComponent(functionId)}/burst`,
   /** @param {string} functionId */
@@ -99,6 +104,14 @@ export const createLabApi = (base = "") => ({
   burst: (functionId, count) => post(`${base}${LAB_PATHS.burst(functionId)}`, { count }),
   /** Runs a scheduled function now and waits for its report. @param {string} functionId @param {{ dryRun?: boolean; date?: string }} options @returns {Promise<BatchRun>} */
   runBatch: (functionId, options) => post(`${base}${LAB_PATHS.runBatch(functionId)}`, options),
+  /** What the invocations so far would have cost on AWS. @returns {Promise<import("../panels/cost.js").CostSnapshot>} */
+  cost: () => get(`${base}${LAB_PATHS.cost}`),
+  /** The stack's architecture diagram (generated SVG, same origin). @returns {Promise<string>} */
+  architectureSvg: () =>
+    fetch(`${base}${LAB_PATHS.architecture}`).then(async (r) => {
+      if (!r.ok) throw new ApiError((await r.text()).slice(0, 200) || `HTTP ${r.status}`, r.status);
+      return r.text();
+    }),
   eventsUrl: `${base}${LAB_PATHS.events}`,
 });
 

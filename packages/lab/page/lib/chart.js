@@ -54,11 +54,15 @@ export const renderConcurrencyChart = (fn, { now, windowMs, width = 240, height 
   const area = `${path} L${round(x(now))},${round(y(0))} L${round(x(start))},${round(y(0))} Z`;
   const limit = fn.reservedConcurrency;
   const throttles = fn.throttleTimes.filter((t) => t >= start && t <= now);
+  const reloads = (fn.reloads ?? []).filter((r) => r.t >= start && r.t <= now);
   const minutes = Math.round(windowMs / 60_000);
   const label =
     `${fn.id}: ${fn.concurrent} running now, peak ${peak} in the last ${minutes} min` +
     (limit !== null ? `, reserved concurrency ${limit}` : ", no reserved concurrency") +
-    (throttles.length > 0 ? `, ${throttles.length} throttled` : "");
+    (throttles.length > 0 ? `, ${throttles.length} throttled` : "") +
+    (reloads.length > 0
+      ? `, code reloaded ${reloads.length} ${reloads.length === 1 ? "time" : "times"}`
+      : "");
   const gridValues = yMax <= 4 ? [...Array(yMax + 1).keys()] : [0, Math.round(yMax / 2), yMax];
   return html`<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}">
     ${gridValues.map((v) => html`<line class="chart-grid" x1="${PAD.left}" x2="${width - PAD.right}" y1="${round(y(v))}" y2="${round(y(v))}"></line><text class="chart-tick" x="${PAD.left - 4}" y="${round(y(v)) + 3}" text-anchor="end">${v}</text>`)}
@@ -66,6 +70,7 @@ export const renderConcurrencyChart = (fn, { now, windowMs, width = 240, height 
     <path class="chart-line" d="${path}"></path>
     ${limit !== null && html`<line class="chart-limit" x1="${PAD.left}" x2="${width - PAD.right}" y1="${round(y(limit))}" y2="${round(y(limit))}"></line>`}
     ${throttles.map((t) => html`<line class="chart-throttle" x1="${round(x(t))}" x2="${round(x(t))}" y1="${height - PAD.bottom}" y2="${height - PAD.bottom + 6}"></line>`)}
+    ${reloads.map((r) => html`<g class="chart-reload" data-ok="${r.ok ? "true" : "false"}"><line x1="${round(x(r.t))}" x2="${round(x(r.t))}" y1="${PAD.top}" y2="${height - PAD.bottom}"></line><text x="${round(x(r.t)) + 2}" y="${PAD.top + 7}">${r.ok ? "↻" : "✕"}</text></g>`)}
     <text class="chart-tick" x="${PAD.left}" y="${height - 3}">−${minutes} min</text>
     <text class="chart-tick" x="${width - PAD.right}" y="${height - 3}" text-anchor="end">now</text>
   </svg>`;

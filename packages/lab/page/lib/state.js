@@ -3,9 +3,16 @@
  * The page's model of the lab, fed by the initial snapshot and then by live events. Pure data and
  * functions (no DOM), so the rules — what a throttle counts as, how long history is kept — are unit-tested.
  *
- * @typedef {{ id: string; name: string; reservedConcurrency: number | null; memorySizeMb?: number; timeoutSeconds?: number }} FunctionInfo
+ * @typedef {{
+ *   id: string; name: string; reservedConcurrency: number | null; memorySizeMb?: number; timeoutSeconds?: number;
+ *   runtime?: string; nodeVersion?: string; inspectorPort?: number
+ * }} FunctionInfo
  * @typedef {{ t: number; value: number }} Sample
- * @typedef {FunctionInfo & { concurrent: number; peak: number; samples: Sample[]; throttleTimes: number[]; throttled: number; queued: number }} FunctionState
+ * @typedef {{ t: number; ok: boolean; error?: string }} Reload
+ * @typedef {FunctionInfo & {
+ *   concurrent: number; peak: number; samples: Sample[]; throttleTimes: number[]; throttled: number; queued: number;
+ *   reloads: Reload[]; debuggerPaused: boolean
+ * }} FunctionState
  * @typedef {{
  *   requestId: string; functionId: string; functionName?: string; status: string; cold: boolean;
  *   durationMs?: number; initDurationMs?: number; billedDurationMs?: number; maxMemoryUsedMb?: number;
@@ -39,6 +46,8 @@ const functionOf = (state, id) => {
       throttleTimes: [],
       throttled: 0,
       queued: 0,
+      reloads: [],
+      debuggerPaused: false,
     };
     state.functions.set(id, fn);
   }
@@ -54,6 +63,7 @@ const prune = (state, now) => {
     if (firstInside > 1) fn.samples.splice(0, firstInside - 1);
     else if (firstInside === -1 && fn.samples.length > 1) fn.samples.splice(0, fn.samples.length - 1);
     fn.throttleTimes = fn.throttleTimes.filter((t) => t >= oldest);
+    fn.reloads = fn.reloads.filter((r) => r.t >= oldest);
   }
 };
 
@@ -94,6 +104,34 @@ export const recordThrottle = (state, functionId, t) => {
   fn.throttled++;
   fn.throttleTimes.push(t);
   prune(state, t);
+};
+
+/**
+ * Replaces a function's 429 count and chart ticks with the lab's own record (a load or a reconnect), so a
+ * reload of the page shows the throttles it had: the server keeps them, not the browser.
+ * @param {LabState} state @param {string} functionId @param {{ count: number; times: readonly number[] }} summary @param {number} now
+ */
+export const seedThrottles = (state, functionId, summary, now) => {
+  const fn = functionOf(state, functionId);
+  fn.throttled = summary.count;
+  fn.throttleTimes = [...summary.times];
+  prune(state, now);
+};
+
+/**
+ * A hot reload of a function's code (a save): a marker on its chart; a failed one keeps its error, since the
+ * old code goes on serving.
+ * @param {LabState} state @param {string} functionId @param {Reload} reload
+ */
+export const recordReload = (state, functionId, reload) => {
+  const fn = functionOf(state, functionId);
+  fn.reloads.push(reload);
+  prune(state, reload.t);
+};
+
+/** A debugger holds (or released) the function's environment. @param {LabState} state @param {string} functionId @param {boolean} paused */
+export const recordDebugger = (state, functionId, paused) => {
+  functionOf(state, functionId).debuggerPaused = paused;
 };
 
 /** @param {LabState} state @param {Invocation} started */

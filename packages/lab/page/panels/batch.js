@@ -2,6 +2,7 @@
 import { announce, byId, fromHtml } from "../lib/dom.js";
 import { formatClock, formatMs, outcomeLabel } from "../lib/format.js";
 import { html } from "../lib/html.js";
+import { batchFigures } from "../lib/batch-figures.js";
 import { renderFields } from "../lib/report.js";
 
 /**
@@ -40,14 +41,28 @@ export const titleOf = (run) => {
 /** @param {unknown} value @returns {value is Record<string, unknown>} */
 const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** The headline figures, each with its meaning. @param {import("../lib/batch-figures.js").Figure[]} figures */
+const renderFigures = (figures) =>
+  figures.length > 0 &&
+  html`<dl class="figures" data-testid="report-figures">${figures.map(
+    (f) => html`<div><dt>${f.label}</dt><dd><strong>${typeof f.value === "number" ? f.value.toLocaleString("en-US") : f.value}</strong> <span class="hint">${f.meaning}</span></dd></div>`,
+  )}</dl>`;
+
 /** @param {BatchRun} run */
 export const renderReport = (
   run,
 ) => html`<article class="report" data-testid="report-${run.functionId}" data-request-id="${run.requestId}" tabindex="-1">
     <h3>${titleOf(run)} <span class="badge" data-kind="${run.status}">${outcomeLabel(run.status)}</span>
       <span class="hint">${run.trigger === "schedule" ? "scheduled · " : ""}${formatClock(run.startedAt)} · ${formatMs(run.durationMs)}</span></h3>
-    ${run.functionId === "orphan-cleanup" && run.dryRun === true && html`<p class="hint">A dry run deletes nothing: the deleted sample lists what a real run would delete.</p>`}
-    ${isRecord(run.result) ? renderFields(run.result) : html`<pre>${typeof run.result === "string" ? run.result : JSON.stringify(run.result, null, 2)}</pre>`}
+    ${run.functionId === "orphan-cleanup" && run.dryRun === true && html`<p class="hint">A dry run deletes nothing: “would delete” counts what a real run would delete, and the deleted sample lists them.</p>`}
+    ${renderFigures(batchFigures(run.functionId, run.result))}
+    ${
+      isRecord(run.result)
+        ? batchFigures(run.functionId, run.result).length > 0
+          ? html`<details class="report-fields"><summary>Every field of the report</summary>${renderFields(run.result)}</details>`
+          : renderFields(run.result)
+        : html`<pre>${typeof run.result === "string" ? run.result : JSON.stringify(run.result, null, 2)}</pre>`
+    }
   </article>`;
 
 /** @param {RunApi} api @param {() => string | undefined} timeZone */

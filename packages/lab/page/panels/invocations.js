@@ -3,7 +3,15 @@ import { renderConcurrencyChart } from "../lib/chart.js";
 import { announce, byId, fromHtml, setHtml } from "../lib/dom.js";
 import { formatClock, formatMs, outcomeLabel, plural } from "../lib/format.js";
 import { html } from "../lib/html.js";
-import { recordConcurrency, recordInvocation, recordStart, recordThrottle, totals } from "../lib/state.js";
+import {
+  recordConcurrency,
+  recordDebugger,
+  recordInvocation,
+  recordReload,
+  recordStart,
+  recordThrottle,
+  totals,
+} from "../lib/state.js";
 
 /**
  * Invocations panel: per-function concurrency charts against reserved concurrency, the burst control and
@@ -38,6 +46,21 @@ export const renderRow = (inv) => {
   </tr>`;
 };
 
+/**
+ * Under a chart's title: the runtime the function's environments run, "paused in debugger" while a
+ * breakpoint holds it (`pnpm dev --inspect`), and the last reload when it failed (the old code serves on).
+ * @param {import("../lib/state.js").FunctionState} fn
+ */
+export const renderFunctionStatus = (fn) => {
+  const failed = fn.reloads.at(-1)?.ok === false ? fn.reloads.at(-1) : undefined;
+  return html`<p class="function-status" data-testid="status-${fn.id}">
+    ${fn.runtime && html`<span class="runtime" title="${fn.nodeVersion ? `Node.js ${fn.nodeVersion} in every environment` : ""}">${fn.runtime}</span>`}
+    ${fn.inspectorPort !== undefined && html` <span class="badge" data-kind="debug" title="inspector on 127.0.0.1:${fn.inspectorPort}">inspect :${fn.inspectorPort}</span>`}
+    ${fn.debuggerPaused && html` <span class="badge" data-kind="paused" data-testid="paused-${fn.id}">paused in debugger</span>`}
+    ${failed && html` <span class="badge" data-kind="failed" title="${failed.error ?? ""}">reload failed: old code serving</span>`}
+  </p>`;
+};
+
 /** @param {LabState} state @param {BurstApi} api */
 export const createInvocationsPanel = (state, api) => {
   const charts = byId("charts");
@@ -59,6 +82,7 @@ export const createInvocationsPanel = (state, api) => {
         (fn) => html`<div class="chart-card" data-testid="chart-${fn.id}">
           <h3><span>${fn.id}</span>
             <span class="now">${fn.concurrent}${fn.reservedConcurrency !== null ? ` / ${fn.reservedConcurrency}` : ""}</span></h3>
+          ${renderFunctionStatus(fn)}
           ${renderConcurrencyChart(fn, { now, windowMs: CHART_WINDOW_MS })}
           <p class="throttled" data-testid="throttles-${fn.id}">${fn.throttled > 0 ? `${plural(fn.throttled, "throttle")} (429)` : html`&nbsp;`}</p>
         </div>`,
@@ -153,6 +177,17 @@ export const createInvocationsPanel = (state, api) => {
     /** @param {{ functionId: string; at?: number }} event */
     throttle(event) {
       recordThrottle(state, event.functionId, event.at ?? Date.now());
+      scheduleDraw();
+    },
+    /** A hot reload finished (or failed). @param {{ functionId: string; at?: number; ok: boolean; error?: string }} event */
+    reload(event) {
+      recordReload(state, event.functionId, { t: event.at ?? Date.now(), ok: event.ok, error: event.error });
+      if (!event.ok) announce(`${event.functionId}: the reload failed; the previous code keeps serving`);
+      scheduleDraw();
+    },
+    /** @param {{ functionId: string; state: "paused" | "resumed" }} event */
+    debuggerState(event) {
+      recordDebugger(state, event.functionId, event.state === "paused");
       scheduleDraw();
     },
   };

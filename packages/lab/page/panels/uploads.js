@@ -20,7 +20,8 @@ import {
  * @typedef {{
  *   cardId: string; id?: string; key?: string; filename: string; contentType: string; size: number;
  *   phase: Phase; previewUrl?: string; originalUrl?: string; variants: VariantView[]; reason?: string;
- *   postId: number | null; attaching?: boolean; attachError?: string; at: number; source: "page" | "lab"; aging?: boolean; storedAt?: number
+ *   postId: number | null; attaching?: boolean; attachError?: string; at: number; source: "page" | "lab"; aging?: boolean; storedAt?: number;
+ *   agedMessage?: string
  * }} UploadCard
  * @typedef {{
  *   uploadApi: () => string; token: () => Promise<string | undefined>; webApp: ReturnType<typeof import("../lib/api.js").createWebAppApi> | undefined;
@@ -67,8 +68,12 @@ const attachmentLine = (card, graceHours) => {
   if (card.postId !== null)
     return html`<span class="badge" data-kind="attached">attached to post #${card.postId}</span>
       <span class="hint">a cleanup run keeps it.</span> ${ageButton}`;
-  return html`<span class="badge" data-kind="orphan">orphan</span>
-    <span class="hint">not attached: a cleanup run deletes it once it is older than ${graceHours !== undefined ? `${graceHours} h` : "the grace period"}.</span>
+  const orphanHint = html`<span class="badge" data-kind="orphan">orphan</span>
+    <span class="hint">not attached: a cleanup run deletes it once it is older than ${graceHours !== undefined ? `${graceHours} h` : "the grace period"}.</span>`;
+  // A quarantined file never goes into a post (the web app refuses it too): no Attach button.
+  if (card.phase === "quarantined")
+    return html`${orphanHint} <span class="hint" data-testid="no-attach">Quarantined uploads cannot be attached.</span> ${ageButton}`;
+  return html`${orphanHint}
     <button type="button" class="secondary" data-action="attach" data-card="${card.cardId}" data-focus-key="attach-${card.cardId}" ${card.attaching ? "disabled" : ""}>${card.attaching ? "Attaching…" : "Attach to a post"}</button>
     ${ageButton}`;
 };
@@ -109,6 +114,7 @@ export const renderCard = (card, graceHours) => {
       )}
     </ul>
     <div class="upload-actions">${attachmentLine(card, graceHours)}
+      ${card.agedMessage && html`<span class="hint" data-testid="aged-message">Backdated: ${card.agedMessage}</span>`}
       ${card.attachError && html`<span class="error" role="alert">${card.attachError}</span>`}
     </div>
   </li>`;
@@ -218,9 +224,11 @@ export const createUploadPanel = (deps) => {
     const hours = agingHours(deps.gracePeriodHours());
     update(card, { aging: true });
     try {
-      await deps.ageUpload(card.key, hours);
-      update(card, { aging: false, at: Date.now() - hours * 3_600_000 });
-      announce(`${card.filename} is now ${hours} hours old`);
+      // The lab never makes an upload younger: it answers with the Last-Modified it kept or set.
+      const result = /** @type {{ lastModified?: string; message?: string }} */ (await deps.ageUpload(card.key, hours));
+      const at = result?.lastModified ? Date.parse(result.lastModified) : Date.now() - hours * 3_600_000;
+      update(card, { aging: false, at, agedMessage: result?.message });
+      announce(`${card.filename}: ${result?.message ?? `now ${hours} hours old`}`);
     } catch (error) {
       update(card, {
         aging: false,
@@ -370,6 +378,7 @@ export const createUploadPanel = (deps) => {
           ? Object.assign(existing, fresh, {
               attaching: existing.attaching,
               attachError: existing.attachError,
+              agedMessage: existing.agedMessage,
             })
           : fresh;
         cards.set(card.cardId, card);

@@ -1,10 +1,11 @@
 // The worker's runtime: one Lambda execution environment. It speaks the Lambda Runtime API to the lab
 // (GET …/invocation/next, POST …/response | …/error | init/error), exactly as the managed Node.js runtime
 // does, so the function bundle runs as in the cloud. Plain JavaScript: no compile step in a cold start.
+import { once } from "node:events";
 import { Agent, request } from "node:http";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { END_MARKER } from "./protocol.mjs";
+import { CPU_TIME_HEADER, END_MARKER } from "./protocol.mjs";
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
@@ -94,8 +95,24 @@ const loadHandler = async () => {
   return fn;
 };
 
+// `pnpm dev --inspect`: a watcher thread reports debugger pauses to the lab and sums them here, so the time
+// left excludes the time a breakpoint held the handler (the lab's timeout clock stops too).
+let pausedMs = () => 0;
+const startDebuggerWatcher = async () => {
+  const { Worker } = await import("node:worker_threads");
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL("./debugger-watcher.mjs", import.meta.url), {
+    workerData: { shared, api },
+  });
+  worker.unref();
+  // Before the bundle loads, so a pause in its init code is reported too.
+  await once(worker, "message");
+  pausedMs = () => Atomics.load(shared, 0);
+};
+
 const makeContext = (headers) => {
   const deadline = Number(headers["lambda-runtime-deadline-ms"]);
+  const pausedAtStart = pausedMs();
   const context = {
     awsRequestId: String(headers["lambda-runtime-aws-request-id"]),
     invokedFunctionArn: String(headers["lambda-runtime-invoked-function-arn"]),
@@ -105,7 +122,7 @@ const makeContext = (headers) => {
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline + (pausedMs() - pausedAtStart) - Date.now()),
   };
   if (headers["lambda-runtime-client-context"])
     context.clientContext = JSON.parse(String(headers["lambda-runtime-client-context"]));
@@ -146,6 +163,7 @@ process.on("SIGINT", () => {});
 process.on("disconnect", () => process.exit(0));
 
 patchConsole();
+if (process.argv.includes("--lab-watch-debugger")) await startDebuggerWatcher();
 let handler;
 try {
   handler = await loadHandler();
@@ -168,6 +186,8 @@ for (;;) {
   currentRequestId = context.awsRequestId;
   process.env._X_AMZN_TRACE_ID = String(next.headers["lambda-runtime-trace-id"] ?? "");
   let outcome;
+  // CPU time of this invocation (all threads), for the lab's cost model; Lambda itself reports none.
+  const cpuStart = process.cpuUsage();
   try {
     const event = JSON.parse(next.body.toString("utf8") || "null");
     const result = await runHandler(handler, event, context);
@@ -180,10 +200,12 @@ for (;;) {
     console.error(`Invoke Error \t${errorBody(error)}`);
     outcome = { path: "error", body: errorBody(error), type: error?.name ?? "Error" };
   }
+  const cpu = process.cpuUsage(cpuStart);
   process.stdout.write(`${END_MARKER}${context.awsRequestId}\n`);
   process.stderr.write(`${END_MARKER}${context.awsRequestId}\n`);
   await call("POST", `/invocation/${context.awsRequestId}/${outcome.path}`, outcome.body, {
     "content-type": "application/json",
+    [CPU_TIME_HEADER]: String(cpu.user + cpu.system),
     ...(outcome.type ? { "lambda-runtime-function-error-type": outcome.type } : {}),
   });
   currentRequestId = undefined;

@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import type { NodeRuntime } from "@lambda-lab/artifact";
+import { PausableTimer } from "./pausable-timer.js";
 import { END_MARKER } from "./protocol.mjs";
 import { exitMessage, timeoutMessage } from "./report.js";
 
@@ -24,8 +26,8 @@ export interface FunctionRuntimeConfig {
   handler: string;
   memorySizeMb: number;
   timeoutSeconds: number;
-  /** Lambda's managed runtime identifier, e.g. nodejs22.x (AWS_EXECUTION_ENV). */
-  runtime: string;
+  /** Lambda's managed runtime identifier, e.g. nodejs24.x (AWS_EXECUTION_ENV): the Node.js major it runs. */
+  runtime: NodeRuntime;
   region: string;
   environment: Record<string, string>;
 }
@@ -48,16 +50,36 @@ export interface InvocationResult {
   initDurationMs?: number | undefined;
   durationMs: number;
   maxMemoryUsedMb: number;
+  /** CPU time the handler used (the worker measures it); undefined when it ended without a result. */
+  cpuTimeMs?: number | undefined;
   logs: string[];
   startedAt: number;
   endedAt: number;
   environmentId: string;
+  /** Time a debugger held the worker paused during the invocation (not counted in durationMs). */
+  debuggerPausedMs?: number | undefined;
 }
 
 export interface EnvironmentHooks {
   /** A line the worker wrote, with the request it belongs to (undefined during init). */
   onLine(env: Environment, line: string, requestId: string | undefined): void;
   onExit(env: Environment, code: number | null, signal: string | null): void;
+  /** Init finished with no invocation waiting (a pre-started environment): it is idle. */
+  onReady?(env: Environment): void;
+  /** A debugger paused or resumed the worker (inspect mode only). */
+  onDebugger?(env: Environment, state: "paused" | "resumed"): void;
+}
+
+/** How the worker process is started: which Node.js binary, and whether a debugger may attach. */
+export interface EnvironmentLaunch {
+  /** The runtime's Node.js executable (never the lab's own Node). */
+  execPath: string;
+  /** Its version, for the INIT_START line (v24.22.3). */
+  nodeVersion: string;
+  /** Open the Node inspector on this loopback port, and report pauses so the clocks stop. */
+  inspectPort?: number | undefined;
+  /** Bumped by a hot reload: environments of an older generation run old code and are retired. */
+  generation?: number;
 }
 
 export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
@@ -68,10 +90,16 @@ interface Current {
   cold: boolean;
   dispatchedAt?: number;
   startedAt: number;
-  timer?: NodeJS.Timeout;
+  timer?: PausableTimer;
   logs: string[];
   markers: number;
-  outcome?: { status: InvocationStatus; body: string; errorType?: string | undefined; at: number };
+  outcome?: {
+    status: InvocationStatus;
+    body: string;
+    errorType?: string | undefined;
+    at: number;
+    cpuTimeMs?: number | undefined;
+  };
   settleTimer?: NodeJS.Timeout;
   memoryTimer?: NodeJS.Timeout;
   peakMb: number;
@@ -116,12 +144,19 @@ export class Environment {
   initDurationMs: number | undefined;
   invocations = 0;
   lastUsedAt = Date.now();
+  readonly generation: number;
+  /** Set while a debugger holds the worker paused (inspect mode). */
+  debuggerPaused = false;
+  /** Init completed (the worker asked for work at least once). */
+  ready = false;
   private readonly child: ChildProcess;
   private readonly spawnedAt = performance.now();
   private pendingNext: ServerResponse | undefined;
   private current: Current | undefined;
-  private initTimer: NodeJS.Timeout | undefined;
+  private readonly initTimer = new PausableTimer(() => this.onInitTimeout());
   private reportedInit = false;
+  /** Lines written before the first invocation took the environment (INIT_START): they open its logs. */
+  private initLines: string[] = [];
   private readonly buffers = { stdout: "", stderr: "" };
   private exited = false;
   private readonly exitWaiters: (() => void)[] = [];
@@ -131,8 +166,10 @@ export class Environment {
     readonly config: FunctionRuntimeConfig,
     runtimeApi: string,
     private readonly hooks: EnvironmentHooks,
+    readonly launch: EnvironmentLaunch,
   ) {
     this.id = hex(8);
+    this.generation = launch.generation ?? 0;
     const today = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
     this.logStreamName = `${today}/[$LATEST]${hex(16)}`;
     const env: Record<string, string> = {
@@ -152,24 +189,38 @@ export class Environment {
       AWS_LAMBDA_RUNTIME_API: `${runtimeApi}/${this.id}`,
       AWS_REGION: config.region,
       AWS_DEFAULT_REGION: config.region,
-      // Lambda runs Node.js 22; this machine may run 20, whose AWS SDK warning Lambda's logs never show.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...config.environment,
     };
     // Like Lambda's Node.js runtime, size the heap from the configured memory; the rest is native memory.
     const heapMb = Math.max(16, Math.floor(config.memorySizeMb * 0.85));
-    this.child = fork(BOOTSTRAP, [], {
+    const inspect = launch.inspectPort !== undefined;
+    // The runtime's own Node.js binary: a bundle meets the APIs of the Node major Lambda runs, not the lab's.
+    this.child = fork(BOOTSTRAP, inspect ? ["--lab-watch-debugger"] : [], {
       cwd: config.codeDir,
       env,
-      execArgv: [`--max-old-space-size=${heapMb}`],
+      execPath: launch.execPath,
+      execArgv: [
+        `--max-old-space-size=${heapMb}`,
+        ...(inspect ? [`--inspect=127.0.0.1:${launch.inspectPort}`] : []),
+      ],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
+    // Lambda's first line of every execution environment names its runtime version.
+    this.initLines.push(
+      `INIT_START Runtime Version: nodejs:${config.runtime.replace(/^nodejs|\.x$/g, "")} (Node.js ${launch.nodeVersion})`,
+    );
     this.child.stdout?.on("data", (chunk: Buffer) => this.onOutput("stdout", chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.onOutput("stderr", chunk));
     this.child.on("exit", (code, signal) => this.onExit(code, signal));
     this.child.on("error", (error) => this.hooks.onLine(this, `worker error: ${error.message}`, undefined));
-    this.initTimer = setTimeout(() => this.onInitTimeout(), INIT_LIMIT_MS);
+    this.initTimer.start(INIT_LIMIT_MS);
+    for (const line of this.initLines) this.hooks.onLine(this, line, undefined);
+  }
+
+  /** Started (or starting) and serving no invocation. */
+  get free(): boolean {
+    return !this.current && this.state !== "stopped" && this.state !== "busy";
   }
 
   get pid(): number | undefined {
@@ -188,7 +239,15 @@ export class Environment {
       throw new Error(`environment ${this.id} is not free`);
     return new Promise((resolve) => {
       const cold = this.state === "starting";
-      this.current = { dispatch, resolve, cold, startedAt: Date.now(), logs: [], markers: 0, peakMb: 0 };
+      this.current = {
+        dispatch,
+        resolve,
+        cold,
+        startedAt: Date.now(),
+        logs: this.initLines.splice(0),
+        markers: 0,
+        peakMb: 0,
+      };
       this.state = "busy";
       this.lastUsedAt = Date.now();
       if (this.pendingNext) {
@@ -201,27 +260,49 @@ export class Environment {
 
   /** GET /runtime/invocation/next: the worker is ready for work (after init, or after its last result). */
   handleNext(res: ServerResponse): void {
+    const first = !this.ready;
     if (this.initDurationMs === undefined) {
-      this.initDurationMs = performance.now() - this.spawnedAt;
-      clearTimeout(this.initTimer);
+      this.initDurationMs = performance.now() - this.spawnedAt - this.initTimer.heldMs();
+      this.initTimer.clear();
     }
+    this.ready = true;
     if (this.current && this.current.dispatchedAt === undefined) this.sendEvent(res);
     else {
       this.pendingNext = res;
-      if (!this.current && this.state !== "stopped") this.state = "idle";
+      if (!this.current && this.state !== "stopped") {
+        this.state = "idle";
+        if (first) this.hooks.onReady?.(this);
+      }
     }
   }
 
-  handleResult(requestId: string, kind: "response" | "error", body: string, errorType?: string): number {
+  /** The worker's debugger watcher: a debugger paused or resumed it. Lambda's clocks stop meanwhile. */
+  handleDebugger(state: "paused" | "resumed"): void {
+    const paused = state === "paused";
+    if (paused === this.debuggerPaused) return;
+    this.debuggerPaused = paused;
+    for (const timer of [this.initTimer, this.current?.timer])
+      if (timer) paused ? timer.pause() : timer.resume();
+    this.hooks.onDebugger?.(this, state);
+  }
+
+  handleResult(
+    requestId: string,
+    kind: "response" | "error",
+    body: string,
+    errorType?: string,
+    measured: { cpuTimeMs?: number | undefined } = {},
+  ): number {
     const current = this.current;
     if (!current || current.dispatch.requestId !== requestId) return 400;
     if (current.outcome) return 409;
-    clearTimeout(current.timer);
+    current.timer?.clear();
     current.outcome = {
       status: kind === "response" ? "success" : "error",
       body,
       errorType: kind === "error" ? (errorType ?? "Error") : undefined,
       at: performance.now(),
+      cpuTimeMs: measured.cpuTimeMs,
     };
     // The worker writes an end marker on stdout and stderr before posting; wait for both (briefly).
     if (current.markers >= 2) this.finish();
@@ -231,8 +312,9 @@ export class Environment {
 
   /** POST /runtime/init/error: the module failed to load. The invocation that started this env fails. */
   handleInitError(body: string, errorType: string | undefined): void {
-    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
-    clearTimeout(this.initTimer);
+    if (this.initDurationMs === undefined)
+      this.initDurationMs = performance.now() - this.spawnedAt - this.initTimer.heldMs();
+    this.initTimer.clear();
     const current = this.current;
     if (current && !current.outcome) {
       current.outcome = {
@@ -250,7 +332,7 @@ export class Environment {
   stop(reason: "recycled" | "shutdown" = "shutdown"): void {
     if (this.state === "stopped") return;
     this.state = "stopped";
-    clearTimeout(this.initTimer);
+    this.initTimer.clear();
     this.stopReason = reason;
     this.child.kill("SIGKILL");
     this.pendingNext?.destroy();
@@ -272,7 +354,9 @@ export class Environment {
         : {}),
     });
     res.end(current.dispatch.payload);
-    current.timer = setTimeout(() => this.onTimeout(), this.config.timeoutSeconds * 1000);
+    current.timer = new PausableTimer(() => this.onTimeout());
+    current.timer.start(this.config.timeoutSeconds * 1000);
+    if (this.debuggerPaused) current.timer.pause();
     current.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_SAMPLE_MS);
   }
 
@@ -347,7 +431,7 @@ export class Environment {
   private onExit(code: number | null, signal: string | null): void {
     this.state = "stopped";
     this.stopReason ??= "crash";
-    clearTimeout(this.initTimer);
+    this.initTimer.clear();
     this.flushBuffers();
     const current = this.current;
     if (current && !current.outcome) {
@@ -365,7 +449,8 @@ export class Environment {
     const current = this.current;
     if (!current?.outcome) return;
     clearTimeout(current.settleTimer);
-    clearTimeout(current.timer);
+    const pausedMs = current.timer?.heldMs() ?? 0;
+    current.timer?.clear();
     clearInterval(current.memoryTimer);
     this.current = undefined;
     const outcome = current.outcome;
@@ -383,19 +468,22 @@ export class Environment {
       initDurationMs: current.cold ? initDurationMs : undefined,
       // Node's timers may fire a fraction of a millisecond early by performance.now(); Lambda reports a
       // timed-out invocation as having run its whole timeout.
+      // Time a debugger held the worker paused is not the function running (nor its timeout).
       durationMs:
         outcome.status === "timeout"
-          ? Math.max(outcome.at - start, this.config.timeoutSeconds * 1000)
-          : Math.max(0, outcome.at - start),
+          ? Math.max(outcome.at - start - pausedMs, this.config.timeoutSeconds * 1000)
+          : Math.max(0, outcome.at - start - pausedMs),
       // A killed process's peak can read past the limit; Lambda reports the memory size itself.
       maxMemoryUsedMb:
         outcome.errorType === "Runtime.OutOfMemory"
           ? this.config.memorySizeMb
           : Math.max(current.peakMb, memoryOf(this.child.pid).peakMb),
+      cpuTimeMs: outcome.cpuTimeMs,
       logs: current.logs,
       startedAt: current.startedAt,
       endedAt: Date.now(),
       environmentId: this.id,
+      ...(pausedMs > 0 ? { debuggerPausedMs: pausedMs } : {}),
     };
     // A worker that has posted its result asks for the next event straight away; until that request
     // arrives it is not yet free, but it will be: callers treat the environment as reusable.

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type Dispatch,
   Environment,
+  type EnvironmentLaunch,
   type FunctionRuntimeConfig,
   type InvocationResult,
 } from "./environment.js";
@@ -95,6 +96,7 @@ export interface PoolHooks {
   onAsyncFailure(failure: AsyncFailure): void;
   onLine(functionId: string, line: string, requestId: string | undefined, environmentId: string): void;
   onWorker(functionId: string, environmentId: string, event: "spawned" | "recycled" | "stopped"): void;
+  onDebugger(functionId: string, environmentId: string, state: "paused" | "resumed"): void;
 }
 
 export interface PoolOptions {
@@ -107,6 +109,8 @@ export interface PoolOptions {
   retryDelaysMs: readonly number[];
   maxRetryAttempts: number;
   hooks: PoolHooks;
+  /** The runtime's Node.js binary (and, for `--inspect`, the inspector port) every environment starts with. */
+  launch: Omit<EnvironmentLaunch, "generation">;
 }
 
 interface QueuedEvent {
@@ -129,9 +133,19 @@ export class FunctionPool {
   private readonly queue: QueuedEvent[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  /** Bumped by retire(): environments of an older generation run replaced code. */
+  private generation = 0;
+  private readonly drainWaiters: { generation: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: PoolOptions) {
     options.limit.onRelease(() => this.pump());
+    // A debugger needs an environment to attach to before the first invocation arrives.
+    if (this.inspecting) this.prestart();
+  }
+
+  /** `--inspect`: one environment at a time, kept started, on the inspector port. */
+  get inspecting(): boolean {
+    return this.options.launch.inspectPort !== undefined;
   }
 
   get id(): string {
@@ -142,6 +156,9 @@ export class FunctionPool {
   }
   get limit(): ConcurrencyLimit {
     return this.options.limit;
+  }
+  get launch(): PoolOptions["launch"] {
+    return this.options.launch;
   }
   /** Async events waiting for a slot or for their retry delay. */
   get queued(): number {
@@ -181,6 +198,24 @@ export class FunctionPool {
     return requestId;
   }
 
+  /**
+   * After a hot reload: idle environments stop now, busy ones when their invocation ends (it finishes on the
+   * code it started with), so the next invocation is a cold start on the new code. Resolves once no
+   * environment of an older generation is left, when their old artifact folder can go.
+   */
+  retire(): Promise<void> {
+    this.generation++;
+    const generation = this.generation;
+    for (const env of [...this.idle]) {
+      this.takeIdle(env);
+      env.stop("recycled");
+    }
+    const drained = new Promise<void>((resolve) => this.drainWaiters.push({ generation, resolve }));
+    this.checkDrained();
+    if (this.inspecting && this.environments.size === 0) this.prestart();
+    return drained;
+  }
+
   /** Events still queued: saved at shutdown, so a restart does not drop them. */
   pendingEvents(): { requestId: string; payload: string; source: string }[] {
     return this.queue.map(({ requestId, payload, source }) => ({ requestId, payload, source }));
@@ -188,6 +223,7 @@ export class FunctionPool {
 
   stop(): void {
     this.stopped = true;
+    for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
@@ -236,36 +272,85 @@ export class FunctionPool {
     });
   }
 
-  private takeEnvironment(): Environment {
+  private takeIdle(env: Environment): void {
+    clearTimeout(this.idleTimers.get(env));
+    this.idleTimers.delete(env);
+    const index = this.idle.indexOf(env);
+    if (index >= 0) this.idle.splice(index, 1);
+  }
+
+  private async takeEnvironment(): Promise<Environment> {
     for (let env = this.idle.pop(); env; env = this.idle.pop()) {
-      clearTimeout(this.idleTimers.get(env));
-      this.idleTimers.delete(env);
+      this.takeIdle(env);
       if (env.state !== "stopped") return env;
     }
-    const { config, runtimeApi, hooks } = this.options;
-    const env = new Environment(config, runtimeApi.address, {
-      onLine: (e, line, requestId) => hooks.onLine(config.id, line, requestId, e.id),
-      onExit: (e) => this.forget(e),
-    });
+    if (this.inspecting) {
+      // The one environment the debugger attaches to: take it while it starts, and never start a second
+      // one on the inspector's port before the last one has exited.
+      const starting = [...this.environments].find((e) => e.free);
+      if (starting) return starting;
+      await Promise.all([...this.environments].map((e) => new Promise<void>((r) => e.onceExited(r))));
+    }
+    return this.spawn();
+  }
+
+  private spawn(): Environment {
+    const { config, runtimeApi, hooks, launch } = this.options;
+    const env = new Environment(
+      config,
+      runtimeApi.address,
+      {
+        onLine: (e, line, requestId) => hooks.onLine(config.id, line, requestId, e.id),
+        onExit: (e) => this.forget(e),
+        onReady: (e) => this.release(e),
+        onDebugger: (e, state) => hooks.onDebugger(config.id, e.id, state),
+      },
+      { ...launch, generation: this.generation },
+    );
     runtimeApi.register(env);
     this.environments.add(env);
     hooks.onWorker(config.id, env.id, "spawned");
     return env;
   }
 
+  /** Starts an environment ahead of any invocation (inspect mode), so a debugger can attach to it. */
+  private prestart(): void {
+    if (this.stopped || this.environments.size > 0) return;
+    this.spawn();
+  }
+
   private forget(env: Environment): void {
     if (!this.environments.delete(env)) return;
     this.options.runtimeApi.unregister(env);
-    clearTimeout(this.idleTimers.get(env));
-    this.idleTimers.delete(env);
-    const index = this.idle.indexOf(env);
-    if (index >= 0) this.idle.splice(index, 1);
+    this.takeIdle(env);
     this.options.hooks.onWorker(this.id, env.id, env.stopReason === "recycled" ? "recycled" : "stopped");
+    this.checkDrained();
+    // Keep one environment up for the debugger, but never loop on a module that cannot even load: after a
+    // failed init the next invocation starts one (and shows the error).
+    if (this.inspecting && env.ready) this.prestart();
+  }
+
+  private checkDrained(): void {
+    for (const waiter of [...this.drainWaiters]) {
+      if ([...this.environments].some((e) => e.generation < waiter.generation)) continue;
+      this.drainWaiters.splice(this.drainWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
   }
 
   private release(env: Environment): void {
     if (env.state === "stopped" || this.stopped) {
       if (this.stopped) env.stop("shutdown");
+      return;
+    }
+    // Replaced code since it started: it finished its invocation, now it makes way for the new code.
+    if (env.generation < this.generation) {
+      env.stop("recycled");
+      return;
+    }
+    if (this.idle.includes(env)) return;
+    if (this.inspecting) {
+      this.idle.push(env);
       return;
     }
     // Most recently used first, as Lambda tends to: older idle environments age out and get recycled.
@@ -285,7 +370,7 @@ export class FunctionPool {
     attempt: number,
   ): Promise<InvocationRecord> {
     const { config, hooks } = this.options;
-    const env = this.takeEnvironment();
+    const env = await this.takeEnvironment();
     this.concurrent++;
     hooks.onConcurrency(config.id, this.concurrent);
     hooks.onStart({

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { nodeBinary } from "@lambda-lab/artifact";
 import type { FunctionRuntimeConfig } from "./environment.js";
 import {
   type AsyncFailure,
@@ -26,6 +27,11 @@ export interface RuntimeOptions {
   unreservedConcurrency?: number;
   idleTimeoutMs?: number;
   retryDelaysMs?: readonly number[];
+  /**
+   * `pnpm dev --inspect <function>`: that function's environments open the Node inspector on `port`, one
+   * at a time (its concurrency becomes 1) and kept started, and a debugger pause stops its clocks.
+   */
+  inspect?: { functionId: string; port: number };
 }
 
 export interface RuntimeEvents {
@@ -36,6 +42,7 @@ export interface RuntimeEvents {
   "async-failure": [AsyncFailure];
   log: [{ functionId: string; line: string; requestId: string | undefined; environmentId: string }];
   worker: [{ functionId: string; environmentId: string; event: "spawned" | "recycled" | "stopped" }];
+  debugger: [{ functionId: string; environmentId: string; state: "paused" | "resumed"; at: number }];
 }
 
 export interface FunctionState {
@@ -47,7 +54,19 @@ export interface FunctionState {
   concurrencyLimit: number;
   concurrent: number;
   queued: number;
-  workers: { id: string; state: string; pid: number | undefined; invocations: number; lastUsedAt: number }[];
+  /** Lambda's runtime identifier and the exact Node.js its environments run. */
+  runtime: string;
+  nodeVersion: string;
+  /** Set for the function started with `--inspect`: where to attach, and whether it is paused now. */
+  inspector?: { port: number; paused: boolean } | undefined;
+  workers: {
+    id: string;
+    state: string;
+    pid: number | undefined;
+    invocations: number;
+    lastUsedAt: number;
+    pausedInDebugger: boolean;
+  }[];
 }
 
 export class UnknownFunctionError extends Error {
@@ -67,6 +86,11 @@ export interface LambdaRuntime {
   /** Event; returns the request id at once. */
   invokeAsync(functionId: string, payload: unknown, options?: InvokeOptions): string;
   state(): FunctionState[];
+  /**
+   * A hot reload swapped the function's artifact: stop its idle environments, and its busy ones once they
+   * finish. Resolves when no environment runs the old code any more.
+   */
+  retire(functionId: string): Promise<void>;
   pendingEvents(): Record<string, { requestId: string; payload: string; source: string }[]>;
   stop(): Promise<void>;
 }
@@ -82,9 +106,21 @@ export const startLambdaRuntime = async (options: RuntimeOptions): Promise<Lambd
   const events = new EventEmitter<RuntimeEvents>();
   const shared = new ConcurrencyLimit(options.unreservedConcurrency ?? DEFAULTS.unreservedConcurrency, false);
   const pools = new Map<string, FunctionPool>();
+  if (options.inspect && !options.functions.some((f) => f.id === options.inspect?.functionId))
+    throw new UnknownFunctionError(
+      options.inspect.functionId,
+      options.functions.map((f) => f.id),
+    );
   for (const fn of options.functions) {
+    // Fails here, naming the runtime, when its binary is not installed: before any port or worker.
+    const binary = nodeBinary(fn.runtime);
+    const inspectPort = options.inspect?.functionId === fn.id ? options.inspect.port : undefined;
     const limit =
-      fn.reservedConcurrency !== undefined ? new ConcurrencyLimit(fn.reservedConcurrency, true) : shared;
+      inspectPort !== undefined
+        ? new ConcurrencyLimit(1, true)
+        : fn.reservedConcurrency !== undefined
+          ? new ConcurrencyLimit(fn.reservedConcurrency, true)
+          : shared;
     const pool: FunctionPool = new FunctionPool({
       config: fn,
       limit,
@@ -104,7 +140,10 @@ export const startLambdaRuntime = async (options: RuntimeOptions): Promise<Lambd
           events.emit("log", { functionId, line, requestId, environmentId }),
         onWorker: (functionId, environmentId, event) =>
           events.emit("worker", { functionId, environmentId, event }),
+        onDebugger: (functionId, environmentId, state) =>
+          events.emit("debugger", { functionId, environmentId, state, at: Date.now() }),
       },
+      launch: { execPath: binary.path, nodeVersion: binary.version, inspectPort },
     });
     pools.set(fn.id, pool);
   }
@@ -133,14 +172,25 @@ export const startLambdaRuntime = async (options: RuntimeOptions): Promise<Lambd
         concurrencyLimit: pool.limit.limit,
         concurrent: pool.concurrent,
         queued: pool.queued,
+        runtime: pool.config.runtime,
+        nodeVersion: pool.launch.nodeVersion,
+        inspector:
+          pool.launch.inspectPort !== undefined
+            ? {
+                port: pool.launch.inspectPort,
+                paused: [...pool.environments].some((env) => env.debuggerPaused),
+              }
+            : undefined,
         workers: [...pool.environments].map((env) => ({
           id: env.id,
           state: env.state,
           pid: env.pid,
           invocations: env.invocations,
           lastUsedAt: env.lastUsedAt,
+          pausedInDebugger: env.debuggerPaused,
         })),
       })),
+    retire: (functionId) => poolOf(functionId).retire(),
     pendingEvents: () => Object.fromEntries([...pools].map(([id, pool]) => [id, pool.pendingEvents()])),
     async stop() {
       const exits = [...pools.values()].flatMap((pool) =>

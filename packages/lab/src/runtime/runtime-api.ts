@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Environment } from "./environment.js";
+import { CPU_TIME_HEADER } from "./protocol.mjs";
 
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -10,8 +11,9 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on("error", reject);
   });
 
+// `lab/debugger` is the lab's own: the inspect-mode watcher thread reports debugger pauses there.
 const ROUTE =
-  /^\/([0-9a-f]+)\/2018-06-01\/runtime\/(invocation\/next|invocation\/([^/]+)\/(response|error)|init\/error)$/;
+  /^\/([0-9a-f]+)\/2018-06-01\/runtime\/(invocation\/next|invocation\/([^/]+)\/(response|error)|init\/error|lab\/debugger)$/;
 
 export interface RuntimeApi {
   /** `host:port`, the base of every worker's AWS_LAMBDA_RUNTIME_API (each adds its own path segment). */
@@ -41,11 +43,31 @@ export const startRuntimeApi = async (): Promise<RuntimeApi> => {
     const body = await readBody(req);
     const errorType = req.headers["lambda-runtime-function-error-type"];
     const type = typeof errorType === "string" ? errorType : undefined;
+    if (route === "lab/debugger") {
+      let state: unknown;
+      try {
+        state = (JSON.parse(body) as { state?: unknown }).state;
+      } catch {
+        state = undefined;
+      }
+      if (state !== "paused" && state !== "resumed") return reply(res, 400, { errorType: "InvalidState" });
+      env.handleDebugger(state);
+      return reply(res, 202);
+    }
     if (route === "init/error") {
       env.handleInitError(body, type);
       return reply(res, 202);
     }
-    const status = env.handleResult(decodeURIComponent(requestId!), kind as "response" | "error", body, type);
+    const cpuTimeUs = Number(req.headers[CPU_TIME_HEADER]);
+    const status = env.handleResult(
+      decodeURIComponent(requestId!),
+      kind as "response" | "error",
+      body,
+      type,
+      {
+        cpuTimeMs: Number.isFinite(cpuTimeUs) ? cpuTimeUs / 1000 : undefined,
+      },
+    );
     reply(res, status, status === 202 ? { status: "OK" } : { errorType: "InvalidRequestID" });
   });
   server.keepAliveTimeout = 0;

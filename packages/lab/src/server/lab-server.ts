@@ -8,6 +8,7 @@ import { PAGE_DIR } from "../paths.js";
 import { TooManyRequestsError } from "../runtime/function-pool.js";
 import { type LambdaRuntime, UnknownFunctionError } from "../runtime/lambda-runtime.js";
 import type { createWebApp } from "../services/web-app.js";
+import { architectureSvg } from "./architecture-route.js";
 import { lambdaInvokeApi } from "./lambda-api.js";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -126,6 +127,12 @@ export const createLabServer = (
       }
       if (path === "/api/events" && method === "GET") return sse(req, res);
       if (path === "/api/state" && method === "GET") return json(200, await lab.state());
+      if (path === "/api/cost" && method === "GET") return json(200, lab.cost());
+      if (path === "/api/architecture.svg" && method === "GET") {
+        const svg = architectureSvg(lab.stack.config.stack);
+        res.writeHead(200, { "content-type": CONTENT_TYPES[".svg"]!, "cache-control": "no-cache", ...cors });
+        return void res.end(svg);
+      }
       if (path === "/api/invocations" && method === "GET") {
         const limit = Number(url.searchParams.get("limit") ?? 100);
         const functionId = url.searchParams.get("function") ?? undefined;
@@ -191,11 +198,7 @@ export const createLabServer = (
       if (path === "/api/uploads" && method === "GET") return json(200, await lab.uploads());
       if (path === "/api/uploads/age" && method === "POST") {
         const body = parse(AgeRequest, await readJson(req));
-        await lab.ageUpload(body.key, body.hours);
-        return json(200, {
-          key: body.key,
-          lastModified: new Date(Date.now() - body.hours * 3_600_000).toISOString(),
-        });
+        return json(200, await lab.ageUpload(body.key, body.hours));
       }
       if (path === "/api/posts" && method === "GET") return json(200, await deps.webApp.listPosts());
       throw new HttpError(404, `no route ${method} ${path}; see packages/lab/README.md for the API`);

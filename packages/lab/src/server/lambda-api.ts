@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../http.js";
 import type { Lab } from "../lab.js";
+import { readInvokeBody } from "../lessons/payload-limit.js";
 import { type InvocationRecord, TooManyRequestsError } from "../runtime/function-pool.js";
 import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
-
-/** Lambda's Invoke API caps a synchronous request payload at 6 MB and an async one at 256 KB (now 1 MB). */
-const SYNC_LIMIT = 6 * 1024 * 1024;
-const ASYNC_LIMIT = 1024 * 1024;
 
 /** The execution log Lambda returns with `LogType: Tail`: its last 4 KB, base64. */
 export const logTail = (record: InvocationRecord): string => {
@@ -52,11 +48,9 @@ export const lambdaInvokeApi = (lab: Lab, runtime: LambdaRuntime) => {
         message: `Function not found: ${decodeURIComponent(match[1]!)} (the lab has ${runtime.functionIds.join(", ")})`,
       });
     const type = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
-    const payload = await readBody(req, type === "Event" ? ASYNC_LIMIT : SYNC_LIMIT).catch(() => undefined);
-    if (payload === undefined)
-      return error(res, 413, "RequestTooLargeException", {
-        message: "Request must be smaller than the payload limit",
-      });
+    const body = await readInvokeBody(req, type);
+    if (!body.ok) return error(res, 413, "RequestEntityTooLargeException", { message: body.message });
+    const payload = body.payload;
     const text = payload.length === 0 ? "{}" : payload.toString("utf8");
     try {
       JSON.parse(text);

@@ -1,4 +1,5 @@
-import { makeAlarmSnsEvent } from "@lambda-lab/alerts/encode";
+import { makeAlarmSnsEvent } from "@lambda-lab/testing";
+import { alarmReason, evaluationNote } from "./alarm-reason.js";
 
 export type AlarmMetric = "Errors" | "Throttles";
 
@@ -21,7 +22,12 @@ export const createAlarms = (options: {
   accountId: string;
   publish: (event: unknown) => void;
 }) => {
-  const alarms = new Map<string, AlarmStatus & { count: number; functionName: string }>();
+  const alarms = new Map<
+    string,
+    AlarmStatus & { count: number; functionName: string; firstAt: Date | undefined }
+  >();
+  // The period being filled: its start is the datapoint's timestamp when it is evaluated.
+  let periodStart = new Date();
   for (const fn of options.functions)
     for (const metric of ["Errors", "Throttles"] as const)
       alarms.set(`${fn.id}:${metric}`, {
@@ -32,23 +38,33 @@ export const createAlarms = (options: {
         state: "OK",
         changedAt: undefined,
         count: 0,
+        firstAt: undefined,
       });
   const evaluate = () => {
+    const evaluatedAt = new Date();
+    const start = periodStart;
+    periodStart = evaluatedAt;
     for (const alarm of alarms.values()) {
       const next = alarm.count >= 1 ? "ALARM" : "OK";
       const value = alarm.count;
+      const firstAt = alarm.firstAt;
       alarm.count = 0;
+      alarm.firstAt = undefined;
       if (next === alarm.state) continue;
       const previous = alarm.state;
       alarm.state = next;
-      alarm.changedAt = new Date().toISOString();
+      alarm.changedAt = evaluatedAt.toISOString();
       options.publish(
         makeAlarmSnsEvent({
           name: alarm.name,
-          description: `${alarm.functionName}: ${alarm.metric} ≥ 1 in ${Math.round(options.periodMs / 1000)} s (local lab)`,
+          description:
+            `${alarm.functionName}: ${alarm.metric} ≥ 1 in ${Math.round(options.periodMs / 1000)} s (local lab). ` +
+            evaluationNote({ periodMs: options.periodMs, periodStart: start, evaluatedAt, firstAt }),
           state: next,
           previousState: previous,
           value,
+          time: evaluatedAt,
+          reason: alarmReason({ value, threshold: 1, state: next, previous, periodStart: start }),
           region: options.region,
           accountId: options.accountId,
           metric: {
@@ -71,7 +87,9 @@ export const createAlarms = (options: {
   return {
     record(functionId: string, metric: AlarmMetric) {
       const alarm = alarms.get(`${functionId}:${metric}`);
-      if (alarm) alarm.count++;
+      if (!alarm) return;
+      alarm.count++;
+      alarm.firstAt ??= new Date();
     },
     status: (): AlarmStatus[] =>
       [...alarms.values()].map(({ name, functionId, metric, state, changedAt }) => ({

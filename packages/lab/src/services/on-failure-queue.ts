@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { makeInvocationFailureRecord, makeSqsEvent } from "@lambda-lab/alerts/encode";
+import { makeInvocationFailureRecord, makeSqsEvent } from "@lambda-lab/testing";
 import type { AsyncFailure } from "../runtime/function-pool.js";
 
 export type FailureRecord = ReturnType<typeof makeInvocationFailureRecord>;

@@ -1,4 +1,4 @@
-import { encodeLogsSubscription, groupPostgresLogLines, rdsLogGroup } from "@lambda-lab/alerts/encode";
+import { encodeLogsSubscription, groupPostgresLogLines, rdsLogGroup } from "@lambda-lab/testing";
 
 /**
  * The CloudWatch Logs side of RDS: PostgreSQL log lines are grouped into records (a statement's continuation

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { isTriggerKey } from "@lambda-lab/shared";
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { imageIdOfKey, isTriggerKey, quarantineKeyOf } from "@lambda-lab/shared";
 import type { Pool } from "pg";
 import * as z from "zod";
 import { corsHeaders, HttpError, parseBody as parse, readJson, sendJson } from "../http.js";
@@ -68,6 +68,24 @@ export const createWebApp = (options: WebAppOptions) => {
     }));
   };
 
+  /** The quarantine marker's reason, or undefined when transform has not quarantined the upload. */
+  const quarantineReason = async (key: string): Promise<string | undefined> => {
+    const imageId = imageIdOfKey(key);
+    if (!imageId) return undefined;
+    try {
+      const marker = await options.s3.send(
+        new GetObjectCommand({ Bucket: options.bucket, Key: quarantineKeyOf(imageId) }),
+      );
+      const body = JSON.parse((await marker.Body?.transformToString()) ?? "{}") as { reason?: unknown };
+      return typeof body.reason === "string" ? body.reason : "see its quarantine marker";
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return undefined;
+      if ((error as Error).name === "NoSuchKey") return undefined;
+      throw error;
+    }
+  };
+
   const attach = async (postId: number, key: string) => {
     if (!isTriggerKey(key))
       throw new HttpError(400, `key must be an original under uploads/, got ${JSON.stringify(key)}`);
@@ -83,6 +101,11 @@ export const createWebApp = (options: WebAppOptions) => {
         throw new HttpError(404, `no object ${key} in ${options.bucket}: upload it first`);
       throw error;
     }
+    // transform quarantined it (not an image, too large, a decompression bomb…): a real web app asks the
+    // upload's status before showing it, and a quarantined file must never appear in a post.
+    const quarantined = await quarantineReason(key);
+    if (quarantined !== undefined)
+      throw new HttpError(409, `${key} is quarantined (${quarantined}): it cannot be attached to a post`);
     const inserted = await options.pool.query(
       `insert into images (key, post_id, owner_id, content_type, bytes)
        values ($1, $2, $3, $4, $5) on conflict (key) do nothing`,

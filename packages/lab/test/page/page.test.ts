@@ -110,6 +110,8 @@ describe("the lab page", () => {
 
     await expect.poll(() => page.locator(".chart-card").count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator("#stack-name").textContent()).toContain("stack dev");
+    // Each function's card names the runtime its environments run (the stack's lambdaRuntime).
+    expect(await page.locator("[data-testid=status-upload] .runtime").textContent()).toBe("nodejs24.x");
     await shot("01-loaded");
   });
 

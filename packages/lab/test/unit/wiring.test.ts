@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { AlertsEnv } from "@lambda-lab/alerts/env";
 import { DailyStatsEnv } from "@lambda-lab/daily-stats/env";
+import { listStacks } from "@lambda-lab/infra/stack-config";
 import { OrphanCleanupEnv } from "@lambda-lab/orphan-cleanup/env";
 import { TransformEnv } from "@lambda-lab/transform/env";
 import { UploadEnv } from "@lambda-lab/upload/env";
@@ -21,7 +22,7 @@ const SCHEMAS = {
 };
 
 describe("function environments", () => {
-  for (const stackName of ["dev", "prod"]) {
+  for (const stackName of listStacks(findRepoRoot())) {
     it(`satisfies every function's own env schema for the ${stackName} stack`, () => {
       const stack = loadStack(stackName, findRepoRoot());
       const local = {

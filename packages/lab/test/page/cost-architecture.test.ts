@@ -1,0 +1,92 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Lab, startLab } from "../../src/lab.js";
+
+/**
+ * The cost panel and the live architecture diagram in headless Chromium, against the real lab: a burst of
+ * real upload invocations, priced from their REPORT lines, and counted on the diagram's function node.
+ * Screenshots go to packages/lab/test-results/ (gitignored).
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const RESULTS = join(here, "..", "..", "test-results");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let lab: Lab;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+const pageErrors: string[] = [];
+/** What a person reads: the text with its line breaks folded. */
+const text = async (selector: string) =>
+  ((await page.locator(selector).textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "lab-cost-"));
+  chmodSync(dataDir, 0o755);
+  lab = await startLab({
+    dataDir,
+    ports: { lab: 0, uploadApi: 0, webApp: 0, slack: 0, s3: 0, postgres: 0 },
+    schedules: false,
+    demoData: false,
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu"],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(lab.urls.page);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe("the cost panel and the live diagram", () => {
+  it("price a burst from its REPORT lines and count it on the upload node", async () => {
+    // Prepare: the page is live, and the diagram is the stack's generated SVG
+    await expect
+      .poll(() => page.locator("#connection").getAttribute("data-state"), { timeout: 15_000 })
+      .toBe("live");
+    await expect.poll(() => page.locator('#architecture-diagram g[data-node="fn:upload"]').count()).toBe(1);
+    // Act: a burst of 8 through the page's own form; what the reservation cannot take gets a 429
+    const limit = lab.runtime.state().find((f) => f.id === "upload")!.concurrencyLimit;
+    const ran = Math.min(8, limit);
+    await page.selectOption("#burst-function", "upload");
+    await page.fill("#burst-count", "8");
+    await page.click("#burst-submit");
+    // Assess: only what ran is billed, and the node counts both
+    await expect
+      .poll(() => text("[data-testid=cost-burst]"), { timeout: 30_000 })
+      .toMatch(/The last burst \(8 × upload\) would have cost \$0\.0000\d+ on arm64/);
+    await expect
+      .poll(() => text("[data-testid=cost-summary]"))
+      .toMatch(new RegExp(`^${ran} invocations would have cost`));
+    await expect
+      .poll(() => text("[data-testid=live-upload]"))
+      .toBe(ran < 8 ? `${ran} ok · ${8 - ran}×429` : `${ran} ok`);
+    const api = (await page.evaluate(() => fetch("/api/cost").then((r) => r.json()))) as {
+      functions: { functionId: string; invocations: number; tuning: { modelled: number } }[];
+    };
+    expect(api.functions.find((f) => f.functionId === "upload")).toMatchObject({
+      invocations: ran,
+      tuning: { modelled: ran },
+    });
+    await expect.poll(() => page.locator("[data-testid=cost-tuning-upload]").count()).toBe(1);
+    await page.locator("#cost").screenshot({ path: join(RESULTS, "cost-panel.png") });
+    await page.locator("#architecture").screenshot({ path: join(RESULTS, "architecture-live.png") });
+    await page.click("#architecture-diagram");
+    await page.locator('#architecture-diagram g[data-node="fn:upload"]').screenshot({
+      path: join(RESULTS, "architecture-live-upload-node.png"),
+    });
+    expect(pageErrors).toEqual([]);
+  });
+});
