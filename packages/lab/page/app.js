@@ -1,6 +1,7 @@
 // @ts-check
 import { createLabApi, createWebAppApi } from "./lib/api.js";
 import { byId } from "./lib/dom.js";
+import { colourEmojiAvailable } from "./lib/emoji-support.js";
 import { connectLive } from "./lib/live.js";
 import {
   createLabState,
@@ -15,13 +16,18 @@ import { createArchitecturePanel } from "./panels/architecture.js";
 import { createBatchPanel } from "./panels/batch.js";
 import { createCostPanel } from "./panels/cost.js";
 import { createIamPanel } from "./panels/iam.js";
+import { createInvocationDetail } from "./panels/invocation-detail.js";
 import { createInvocationsPanel } from "./panels/invocations.js";
+import { createLessons } from "./panels/lessons.js";
 import { createUploadPanel } from "./panels/uploads.js";
 
 /**
  * The lab page: loads a snapshot of the lab, then follows its server-sent events. After a reconnect the
  * snapshot is loaded again, since events sent while the stream was down are gone.
  */
+
+// No colour-emoji font (a bare Linux): Slack cards show `:name:` labels instead of empty boxes.
+if (!colourEmojiAvailable()) document.documentElement.dataset.emoji = "text";
 
 const lab = createLabApi();
 const state = createLabState();
@@ -178,4 +184,8 @@ const start = async () => {
 };
 
 void architecture.load();
+createInvocationDetail();
+void createLessons()
+  .load()
+  .catch(() => {});
 void start();

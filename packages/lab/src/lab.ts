@@ -27,7 +27,9 @@ import type { IamMode } from "./iam/preflight.js";
 import { dataLayout, EVENTS_DIR, findRepoRoot } from "./paths.js";
 import { type InvocationRecord, TooManyRequestsError } from "./runtime/function-pool.js";
 import { type LabFunction, type LambdaRuntime, startLambdaRuntime } from "./runtime/lambda-runtime.js";
+import { invocationDetailRoute } from "./server/invocation-detail-route.js";
 import { createLabServer } from "./server/lab-server.js";
+import { lessonRoutes } from "./server/lesson-routes.js";
 import { createThrottleLog } from "./server/throttle-log.js";
 import { createAlarms } from "./services/alarms.js";
 import { createApiGateway } from "./services/api-gateway.js";
@@ -787,7 +789,20 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
       },
     };
 
-    const labApi = createLabServer(lab, { runtime, webApp, samplePayload });
+    const lessons = lessonRoutes({
+      repoRoot,
+      runtime,
+      samplePayload,
+      database: pool,
+      slowQueryMs: stack.config.database.slowQueryMs,
+      artifactDir: (id) => artifactDir(repoRoot, id, arch),
+    });
+    const labApi = createLabServer(lab, {
+      runtime,
+      webApp,
+      samplePayload,
+      routes: [lessons, invocationDetailRoute({ invocations: () => records })],
+    });
     handlers.lab = labApi;
     handlers.uploadApi = apiGateway;
     handlers.webApp = webApp.handle;

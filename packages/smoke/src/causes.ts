@@ -140,7 +140,7 @@ const LAMBDA_INVOKE_ERRORS: Record<string, string> = {
   KMSAccessDeniedException:
     "the function's environment cannot be decrypted: its role lacks kms:Decrypt on the environment key",
   KMSDisabledException: "the key that encrypts the function's environment is disabled",
-  RequestTooLargeException: "the payload is over Lambda's 6 MB synchronous limit",
+  RequestEntityTooLargeException: "the payload is over Lambda's 6 MB synchronous limit",
 };
 
 const CREDENTIAL_ERRORS = new Set([

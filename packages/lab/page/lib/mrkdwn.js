@@ -35,8 +35,17 @@ const EMOJI = /** @type {Record<string, string>} */ ({
   wastebasket: "🗑️",
 });
 
-/** @param {string} text */
-export const emojify = (text) => text.replace(/:([a-z0-9_+-]+):/g, (match, name) => EMOJI[name] ?? match);
+/**
+ * Known shortcodes become the emoji inside a labelled span: screen readers say its name, and a machine with
+ * no colour-emoji font shows `:name:` instead of an empty box (lib/emoji-support.js, styles.css).
+ * @param {string} text
+ */
+export const emojify = (text) =>
+  text.replace(/:([a-z0-9_+-]+):/g, (match, name) =>
+    EMOJI[name]
+      ? `<span class="emoji" data-name="${name}" role="img" aria-label="${name.replace(/_/g, " ")}">${EMOJI[name]}</span>`
+      : match,
+  );
 
 /** @param {string} text */
 const unescapeSlack = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");

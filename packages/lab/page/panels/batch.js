@@ -1,8 +1,9 @@
 // @ts-check
+
+import { batchFigures } from "../lib/batch-figures.js";
 import { announce, byId, fromHtml } from "../lib/dom.js";
 import { formatClock, formatMs, outcomeLabel } from "../lib/format.js";
 import { html } from "../lib/html.js";
-import { batchFigures } from "../lib/batch-figures.js";
 import { renderFields } from "../lib/report.js";
 
 /**
@@ -45,7 +46,8 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
 const renderFigures = (figures) =>
   figures.length > 0 &&
   html`<dl class="figures" data-testid="report-figures">${figures.map(
-    (f) => html`<div><dt>${f.label}</dt><dd><strong>${typeof f.value === "number" ? f.value.toLocaleString("en-US") : f.value}</strong> <span class="hint">${f.meaning}</span></dd></div>`,
+    (f) =>
+      html`<div><dt>${f.label}</dt><dd><strong>${typeof f.value === "number" ? f.value.toLocaleString("en-US") : f.value}</strong> <span class="hint">${f.meaning}</span></dd></div>`,
   )}</dl>`;
 
 /** @param {BatchRun} run */

@@ -34,7 +34,7 @@ export const renderRow = (inv) => {
         ? `– / ${inv.memorySizeMb} MB`
         : "–";
   const retry = inv.attempt !== undefined && inv.attempt > 1 ? ` · retry ${inv.attempt - 1}` : "";
-  return html`<tr data-testid="invocation-row" data-request-id="${inv.requestId}" title="${inv.report ?? ""}">
+  return html`<tr data-testid="invocation-row" data-request-id="${inv.requestId}" data-function="${inv.functionId}" data-status="${inv.status}" tabindex="0" title="${inv.report ?? ""}">
     <td>${formatClock(inv.endedAt ?? inv.startedAt ?? Date.now())}</td>
     <td>${inv.functionId}</td>
     <td>${inv.cold ? html`<span class="badge" data-kind="cold">cold</span>` : html`<span class="badge">warm</span>`}</td>

@@ -225,7 +225,9 @@ export const createUploadPanel = (deps) => {
     update(card, { aging: true });
     try {
       // The lab never makes an upload younger: it answers with the Last-Modified it kept or set.
-      const result = /** @type {{ lastModified?: string; message?: string }} */ (await deps.ageUpload(card.key, hours));
+      const result = /** @type {{ lastModified?: string; message?: string }} */ (
+        await deps.ageUpload(card.key, hours)
+      );
       const at = result?.lastModified ? Date.parse(result.lastModified) : Date.now() - hours * 3_600_000;
       update(card, { aging: false, at, agedMessage: result?.message });
       announce(`${card.filename}: ${result?.message ?? `now ${hours} hours old`}`);

@@ -56,7 +56,13 @@ export type SamplePayload = (functionId: string) => Promise<unknown>;
  */
 export const createLabServer = (
   lab: Lab,
-  deps: { runtime: LambdaRuntime; webApp: ReturnType<typeof createWebApp>; samplePayload?: SamplePayload },
+  deps: {
+    runtime: LambdaRuntime;
+    webApp: ReturnType<typeof createWebApp>;
+    samplePayload?: SamplePayload;
+    /** More API routes, each in its own module (lesson-routes.ts, invocation-detail-route.ts): true when one answered. */
+    routes?: readonly ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
+  },
 ) => {
   const invokeApi = lambdaInvokeApi(lab, deps.runtime);
 
@@ -126,6 +132,7 @@ export const createLabServer = (
         return serveStatic(req, res, path);
       }
       if (path === "/api/events" && method === "GET") return sse(req, res);
+      for (const route of deps.routes ?? []) if (await route(req, res, url)) return;
       if (path === "/api/state" && method === "GET") return json(200, await lab.state());
       if (path === "/api/cost" && method === "GET") return json(200, lab.cost());
       if (path === "/api/architecture.svg" && method === "GET") {

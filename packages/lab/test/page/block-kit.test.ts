@@ -68,7 +68,9 @@ describe("mrkdwnToHtml", () => {
   });
 
   it("replaces known emoji shortcodes and leaves times like 17:03:17 untouched", () => {
-    expect(mrkdwnToHtml(":snail: at 17:03:17 :not_an_emoji:").value).toBe("🐌 at 17:03:17 :not_an_emoji:");
+    expect(mrkdwnToHtml(":snail: at 17:03:17 :not_an_emoji:").value).toBe(
+      '<span class="emoji" data-name="snail" role="img" aria-label="snail">🐌</span> at 17:03:17 :not_an_emoji:',
+    );
   });
 
   it("renders bold around a link", () => {
@@ -107,7 +109,9 @@ describe("renderSlackMessage", () => {
     const out = renderSlackMessage(alarmMessage(), { receivedAt: "2026-11-25T17:03:17Z" }).value;
 
     expect(out).toContain('style="--sk-bar: #E01E5A"');
-    expect(out).toMatch(/class="sk-header"[^>]*>🚨 ALARM: lab-dev-transform-errors</);
+    expect(out).toMatch(
+      /class="sk-header"[^>]*><span class="emoji" data-name="rotating_light"[^>]*>🚨<\/span> ALARM: lab-dev-transform-errors</,
+    );
     expect(out).toContain('<div class="sk-field"><strong>Metric</strong><br>AWS/Lambda Errors</div>');
     expect(out).toContain('class="sk-context"');
     expect(out).toContain(">Alarm in CloudWatch</a>");

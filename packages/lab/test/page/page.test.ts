@@ -276,8 +276,11 @@ describe("the lab page", () => {
       expect(await fresh.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
       await fresh.keyboard.press("Enter");
       expect(await fresh.evaluate(() => document.activeElement?.id)).toBe("main");
-      // The next stop is the file picker: a real input, focused with a visible ring on its label button.
-      await fresh.keyboard.press("Tab");
+      // The next stops are the Upload panel's lessons (closed, one stop each), then the file picker: a real
+      // input, focused with a visible ring on its label button.
+      await fresh.locator("#upload .lesson").first().waitFor();
+      const lessons = await fresh.locator("#upload .lesson").count();
+      for (let i = 0; i <= lessons; i++) await fresh.keyboard.press("Tab");
       expect(await fresh.evaluate(() => document.activeElement?.id)).toBe("upload-file");
       const ring = await fresh
         .locator("label[for=upload-file]")
