@@ -124,8 +124,9 @@ describe("pnpm dev --inspect: a debugger on the built artifact", () => {
     expect(JSON.parse(record.body).remainingMs).toBeGreaterThan(500);
     expect(record.debuggerPausedMs).toBeGreaterThanOrEqual(1_400);
     expect(record.durationMs).toBeLessThan(1_000);
-    expect(debuggerEvents).toEqual(["paused", "resumed"]);
-    expect(runtime.state()[0]?.inspector).toEqual({ port, paused: false });
+    // The watcher thread reports the resume on its own channel, which may land just after the result.
+    await expect.poll(() => debuggerEvents, { timeout: 5_000 }).toEqual(["paused", "resumed"]);
+    await expect.poll(() => runtime.state()[0]?.inspector, { timeout: 5_000 }).toEqual({ port, paused: false });
   }, 60_000);
 
   it("runs one environment at a time, so every invocation reaches the debugger's process", async () => {
