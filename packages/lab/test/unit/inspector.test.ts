@@ -126,7 +126,9 @@ describe("pnpm dev --inspect: a debugger on the built artifact", () => {
     expect(record.durationMs).toBeLessThan(1_000);
     // The watcher thread reports the resume on its own channel, which may land just after the result.
     await expect.poll(() => debuggerEvents, { timeout: 5_000 }).toEqual(["paused", "resumed"]);
-    await expect.poll(() => runtime.state()[0]?.inspector, { timeout: 5_000 }).toEqual({ port, paused: false });
+    await expect
+      .poll(() => runtime.state()[0]?.inspector, { timeout: 5_000 })
+      .toEqual({ port, paused: false });
   }, 60_000);
 
   it("runs one environment at a time, so every invocation reaches the debugger's process", async () => {
