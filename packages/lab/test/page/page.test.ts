@@ -239,7 +239,11 @@ describe("the lab page", () => {
   });
 
   it("shows the throttle alarm's Slack message the way Slack lays it out", async () => {
-    const message = page.locator("[data-testid=slack-message]", { hasText: "throttles" }).first();
+    // The alarm's own message: its OK follow-up may arrive (and be listed first) while this test looks.
+    const message = page
+      .locator("[data-testid=slack-message]", { hasText: "throttles" })
+      .filter({ has: page.locator(".sk-header", { hasText: /ALARM:/ }) })
+      .first();
     await expect.poll(() => message.count(), { timeout: 60_000 }).toBe(1);
 
     expect(await message.locator(".sk-header").textContent()).toMatch(/ALARM/);
