@@ -1,9 +1,8 @@
-import { createLogger } from "@lambda-lab/shared";
+import { createLogger, createParameterReader } from "@lambda-lab/shared";
 import { configOf } from "./config.js";
 import { loadEnv } from "./env.js";
 import { makeHandler } from "./handler.js";
 import { createS3RestReader } from "./s3-rest-reader.js";
-import { createParameterReader } from "./ssm-parameter.js";
 import { withTokenSecret } from "./token-secret.js";
 
 // Composition root: read the environment once per cold start, build the clients, export the handler.

@@ -1,5 +1,5 @@
+import { SecretReadError } from "@lambda-lab/shared";
 import type { UploadEnv } from "./env.js";
-import { ParameterReadError } from "./ssm-parameter.js";
 import { MIN_TOKEN_SECRET_LENGTH } from "./token.js";
 
 /**
@@ -14,7 +14,7 @@ export const withTokenSecret = async (
   const name = env.AUTH_TOKEN_PARAMETER;
   const secret = await readParameter(name);
   if (secret.length < MIN_TOKEN_SECRET_LENGTH)
-    throw new ParameterReadError(
+    throw new SecretReadError(
       `SSM parameter ${name} holds a token secret shorter than ${MIN_TOKEN_SECRET_LENGTH} characters`,
     );
   return { ...env, AUTH_TOKEN_SECRET: secret };

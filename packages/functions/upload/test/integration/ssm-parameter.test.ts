@@ -1,7 +1,8 @@
+// The reader is shared's (also used by alerts); this suite checks it as the upload function uses it.
+import { createParameterReader, SecretReadError as ParameterReadError } from "@lambda-lab/shared";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createParameterReader, ParameterReadError } from "../../src/ssm-parameter.js";
 import { type FakeSsm, type SsmRequest, startFakeSsm } from "../support/fake-ssm.js";
 
 const NAME = "/lambda-lab/prod/upload-auth-token";
@@ -67,7 +68,7 @@ describe("GetParameter over SSM's JSON protocol, against a local SSM endpoint", 
       region: "eu-west-1",
       credentials: CREDENTIALS,
       endpoint: ssm.endpoint,
-      retries: 0,
+      retry: { maxAttempts: 1 },
     });
 
   it("reads the SecureString with decryption, in a request the SDK's signer signs the same way", async () => {
@@ -89,14 +90,14 @@ describe("GetParameter over SSM's JSON protocol, against a local SSM endpoint", 
   });
 
   it.each([
-    [{ __type: "ParameterNotFound", message: "" }, 400, "HTTP 400 ParameterNotFound"],
+    [{ __type: "ParameterNotFound", message: "" }, 400, "ParameterNotFound"],
     [
       {
         __type: "com.amazon.coral.service#AccessDeniedException",
         message: "User is not authorized to perform: ssm:GetParameter",
       },
       400,
-      "HTTP 400 AccessDeniedException: User is not authorized to perform: ssm:GetParameter",
+      "AccessDeniedException: User is not authorized to perform: ssm:GetParameter",
     ],
   ])("names the parameter and SSM's error (%j)", async (body, status, expected) => {
     ssm.answers.push({ status, body });
@@ -118,7 +119,7 @@ describe("GetParameter over SSM's JSON protocol, against a local SSM endpoint", 
       region: "eu-west-1",
       credentials: CREDENTIALS,
       endpoint: "http://127.0.0.1:1",
-      retries: 0,
+      retry: { maxAttempts: 1 },
     });
 
     await expect(unreachable(NAME)).rejects.toThrow(`could not read SSM parameter ${NAME}: `);

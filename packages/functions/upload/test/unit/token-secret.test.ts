@@ -1,6 +1,6 @@
+import { SecretReadError as ParameterReadError } from "@lambda-lab/shared";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.js";
-import { ParameterReadError } from "../../src/ssm-parameter.js";
 import { withTokenSecret } from "../../src/token-secret.js";
 
 const BASE = { BUCKET_NAME: "lab-images", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" };
