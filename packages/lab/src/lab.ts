@@ -5,6 +5,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { deployedRuntimes, type NodeRuntime } from "@lambda-lab/artifact";
+import { triggered } from "@lambda-lab/catalog";
 import { PREFIXES } from "@lambda-lab/shared";
 import pg from "pg";
 import { artifactDir, BUILD_COMMAND, functionPackageDir, isBuilt, staleArtifacts } from "./artifacts.js";
@@ -574,14 +575,21 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     });
     postgres.onLogLine((line) => forwarder.push(line));
 
-    // S3 ObjectCreated on uploads/ → transform (async, as S3 invokes it).
+    // The catalog's S3 triggers (the program's bucket notification is built from the same list): each
+    // matching ObjectCreated → its function, asynchronously, as S3 invokes it.
     s3.onEvent((event) => {
       for (const r of event.Records) emit("s3", { eventName: r.eventName, key: r.s3.object.key });
-      const notification = toS3Notification(event, {
-        region: stack.region,
-        target: { configurationId: "uploads-to-transform", prefix: PREFIXES.uploads },
-      });
-      if (notification) runtime.invokeAsync("transform", notification, { source: "s3" });
+      for (const { id, trigger } of triggered("s3")) {
+        const notification = toS3Notification(event, {
+          region: stack.region,
+          target: {
+            configurationId: `${id}-${trigger.prefix}`,
+            prefix: trigger.prefix,
+            suffixes: trigger.suffixes,
+          },
+        });
+        if (notification) runtime.invokeAsync(id, notification, { source: "s3" });
+      }
     });
 
     const slack = await createSlackSink(layout.slack);

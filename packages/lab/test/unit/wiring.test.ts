@@ -4,13 +4,14 @@ import { AlertsEnv } from "@lambda-lab/alerts/env";
 import { DailyStatsEnv } from "@lambda-lab/daily-stats/env";
 import { listStacks } from "@lambda-lab/infra/stack-config";
 import { OrphanCleanupEnv } from "@lambda-lab/orphan-cleanup/env";
+import { encodeS3EventKey as encodeEventKey } from "@lambda-lab/testing/s3";
 import { TransformEnv } from "@lambda-lab/transform/env";
 import { UploadEnv } from "@lambda-lab/upload/env";
 import { describe, expect, it } from "vitest";
 import { FUNCTION_IDS, functionEnvironment, loadStack } from "../../src/config.js";
 import { findRepoRoot } from "../../src/paths.js";
 import { fromLambdaResult, toApiGatewayV2Event } from "../../src/services/api-gateway.js";
-import { encodeEventKey, toS3Notification } from "../../src/services/s3-notifications.js";
+import { toS3Notification } from "../../src/services/s3-notifications.js";
 import { parseScheduleExpression, startScheduler } from "../../src/services/scheduler.js";
 
 const SCHEMAS = {
