@@ -1,15 +1,15 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { triggered } from "@lambda-lab/catalog";
 import * as z from "zod";
 import { corsHeaders, HttpError, parseBody as parse, readBody, readJson, sendJson } from "../http.js";
-import type { Lab } from "../lab.js";
 import { PAGE_DIR } from "../paths.js";
 import { TooManyRequestsError } from "../runtime/function-pool.js";
-import { type LambdaRuntime, UnknownFunctionError } from "../runtime/lambda-runtime.js";
-import type { createWebApp } from "../services/web-app.js";
+import { UnknownFunctionError } from "../runtime/lambda-runtime.js";
 import { architectureSvg } from "./architecture-route.js";
 import { lambdaInvokeApi } from "./lambda-api.js";
+import type { EventSource, InvokeTarget, LabActions, LabQueries, Route, SamplePayload } from "./ports.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -22,6 +22,9 @@ const CONTENT_TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".map": "application/json",
 };
+
+/** The functions "run now" starts: the catalog's scheduled ones. */
+const BATCH_FUNCTION_IDS = triggered("schedule").map((t) => t.id);
 
 const BurstRequest = z.strictObject({
   functionId: z.string().min(1).optional(),
@@ -47,24 +50,27 @@ const AgeRequest = z.strictObject({
     .max(24 * 365),
 });
 
-/** A payload for bursts: the sample event of the function, so a burst does the function's real work. */
-export type SamplePayload = (functionId: string) => Promise<unknown>;
-
 /**
  * The lab's HTTP API for the page (JSON + server-sent events), the Lambda Invoke API, and the page itself
  * from packages/lab/page/. Documented in packages/lab/README.md.
  */
-export const createLabServer = (
-  lab: Lab,
-  deps: {
-    runtime: LambdaRuntime;
-    webApp: ReturnType<typeof createWebApp>;
-    samplePayload?: SamplePayload;
-    /** More API routes, each in its own module (lesson-routes.ts, invocation-detail-route.ts): true when one answered. */
-    routes?: readonly ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
-  },
-) => {
-  const invokeApi = lambdaInvokeApi(lab, deps.runtime);
+export interface LabServerDeps {
+  events: EventSource;
+  functions: InvokeTarget;
+  queries: LabQueries;
+  actions: LabActions;
+  /** A burst's or invoke's payload when none is given: the sample event, so it does the function's real work. */
+  samplePayload?: SamplePayload;
+  /** The stack's architecture diagram (architecture-route.ts reads docs/): replaceable in tests. */
+  architectureSvg?: (stack: string) => string;
+  /** More API routes, each in its own module (lesson-routes.ts, invocation-detail-route.ts): true when one answered. */
+  routes?: readonly Route[];
+}
+
+export const createLabServer = (deps: LabServerDeps) => {
+  const { queries, actions, functions } = deps;
+  const invokeApi = lambdaInvokeApi(functions);
+  const diagram = deps.architectureSvg ?? ((stack: string) => architectureSvg(stack));
 
   const sse = (req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, {
@@ -78,16 +84,16 @@ export const createLabServer = (
     let id = 0;
     const send = (type: string, data: unknown) =>
       res.write(`id: ${++id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-    send("hello", { at: Date.now(), urls: lab.urls });
+    send("hello", { at: Date.now(), urls: queries.urls });
     const listener = (event: { type: string; at: number; data: unknown }) => {
       if (!only || only.includes(event.type)) send(event.type, { at: event.at, ...(event.data as object) });
     };
-    lab.events.on("event", listener);
+    deps.events.on("event", listener);
     // A comment every 15 s keeps proxies and browsers from closing an idle stream.
     const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
     req.on("close", () => {
       clearInterval(keepAlive);
-      lab.events.off("event", listener);
+      deps.events.off("event", listener);
     });
   };
 
@@ -133,10 +139,10 @@ export const createLabServer = (
       }
       if (path === "/api/events" && method === "GET") return sse(req, res);
       for (const route of deps.routes ?? []) if (await route(req, res, url)) return;
-      if (path === "/api/state" && method === "GET") return json(200, await lab.state());
-      if (path === "/api/cost" && method === "GET") return json(200, lab.cost());
+      if (path === "/api/state" && method === "GET") return json(200, await queries.state());
+      if (path === "/api/cost" && method === "GET") return json(200, queries.cost());
       if (path === "/api/architecture.svg" && method === "GET") {
-        const svg = architectureSvg(lab.stack.config.stack);
+        const svg = diagram(queries.stackName);
         res.writeHead(200, { "content-type": CONTENT_TYPES[".svg"]!, "cache-control": "no-cache", ...cors });
         return void res.end(svg);
       }
@@ -145,14 +151,14 @@ export const createLabServer = (
         const functionId = url.searchParams.get("function") ?? undefined;
         return json(
           200,
-          lab.invocations({
+          queries.invocations({
             ...(functionId ? { functionId } : {}),
             limit: Number.isFinite(limit) ? limit : 100,
           }),
         );
       }
       if (path === "/api/concurrency" && method === "GET") {
-        const state = deps.runtime.state();
+        const state = functions.state();
         return json(
           200,
           state.map((f) => ({
@@ -161,53 +167,53 @@ export const createLabServer = (
             limit: f.concurrencyLimit,
             reservedConcurrency: f.reservedConcurrency ?? null,
             queued: f.queued,
-            history: lab.concurrencyHistory()[f.id] ?? [],
+            history: queries.concurrencyHistory()[f.id] ?? [],
           })),
         );
       }
       if (path === "/api/burst" && method === "POST") {
         const body = parse(BurstRequest, await readJson(req));
         if (!body.functionId) throw new HttpError(400, 'functionId: required (e.g. "upload")');
-        if (!deps.runtime.has(body.functionId))
-          throw new UnknownFunctionError(body.functionId, deps.runtime.functionIds);
+        if (!functions.has(body.functionId))
+          throw new UnknownFunctionError(body.functionId, functions.functionIds);
         const payload = body.payload === undefined ? await defaultPayload(body.functionId) : body.payload;
-        return json(200, await lab.burst(body.functionId, body.count, payload));
+        return json(200, await actions.burst(body.functionId, body.count, payload));
       }
       const fnMatch = /^\/api\/functions\/([a-z0-9-]+)\/(invoke|burst)$/.exec(path);
       if (fnMatch && method === "POST") {
         const [, functionId, action] = fnMatch as unknown as [string, string, string];
-        if (!deps.runtime.has(functionId))
-          throw new UnknownFunctionError(functionId, deps.runtime.functionIds);
+        if (!functions.has(functionId)) throw new UnknownFunctionError(functionId, functions.functionIds);
         if (action === "burst") {
           const body = parse(BurstRequest, await readJson(req));
           const payload = body.payload === undefined ? await defaultPayload(functionId) : body.payload;
-          return json(200, await lab.burst(functionId, body.count, payload));
+          return json(200, await actions.burst(functionId, body.count, payload));
         }
         const body = parse(InvokeRequest, await readJson(req));
         const payload = body.payload === undefined ? await defaultPayload(functionId) : body.payload;
         if (body.invocationType === "Event")
-          return json(202, { requestId: deps.runtime.invokeAsync(functionId, payload, { source: "page" }) });
-        return json(200, await deps.runtime.invoke(functionId, payload, { source: "page" }));
+          return json(202, { requestId: functions.invokeAsync(functionId, payload, { source: "page" }) });
+        return json(200, await functions.invoke(functionId, payload, { source: "page" }));
       }
-      const runMatch = /^\/api\/(?:batch|functions)\/(orphan-cleanup|daily-stats)\/run$/.exec(path);
-      if (runMatch && method === "POST") {
+      const runMatch = /^\/api\/(?:batch|functions)\/([a-z0-9-]+)\/run$/.exec(path);
+      const batchId = BATCH_FUNCTION_IDS.find((id) => id === runMatch?.[1]);
+      if (batchId && method === "POST") {
         const body = parse(RunRequest, await readJson(req));
-        const run = await lab.runNow(runMatch[1] as "orphan-cleanup" | "daily-stats", {
+        const run = await actions.runNow(batchId, {
           ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
           ...(body.date ? { date: body.date } : {}),
         });
         return json(200, run);
       }
-      if (path === "/api/batch" && method === "GET") return json(200, lab.batchRuns());
+      if (path === "/api/batch" && method === "GET") return json(200, queries.batchRuns());
       if ((path === "/api/slack" || path === "/api/slack/messages") && method === "GET")
-        return json(200, lab.slack.messages());
-      if (path === "/api/on-failure" && method === "GET") return json(200, lab.onFailureRecords());
-      if (path === "/api/uploads" && method === "GET") return json(200, await lab.uploads());
+        return json(200, queries.slackMessages());
+      if (path === "/api/on-failure" && method === "GET") return json(200, queries.onFailureRecords());
+      if (path === "/api/uploads" && method === "GET") return json(200, await queries.uploads());
       if (path === "/api/uploads/age" && method === "POST") {
         const body = parse(AgeRequest, await readJson(req));
-        return json(200, await lab.ageUpload(body.key, body.hours));
+        return json(200, await actions.ageUpload(body.key, body.hours));
       }
-      if (path === "/api/posts" && method === "GET") return json(200, await deps.webApp.listPosts());
+      if (path === "/api/posts" && method === "GET") return json(200, await queries.posts());
       throw new HttpError(404, `no route ${method} ${path}; see packages/lab/README.md for the API`);
     } catch (error) {
       if (error instanceof TooManyRequestsError)

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Lab } from "../lab.js";
 import { readInvokeBody } from "../lessons/payload-limit.js";
 import { type InvocationRecord, TooManyRequestsError } from "../runtime/function-pool.js";
-import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
+import type { InvokeTarget } from "./ports.js";
 
 /** The execution log Lambda returns with `LogType: Tail`: its last 4 KB, base64. */
 export const logTail = (record: InvocationRecord): string => {
@@ -22,13 +21,13 @@ export const logTail = (record: InvocationRecord): string => {
  * SDK client pointed at the lab invoke functions the way they would in AWS: RequestResponse (200, or 429
  * TooManyRequestsException over the concurrency), Event (202, queued), DryRun (204). Signatures are not checked.
  */
-export const lambdaInvokeApi = (lab: Lab, runtime: LambdaRuntime) => {
+export const lambdaInvokeApi = (runtime: InvokeTarget) => {
   const idOf = (name: string): string | undefined => {
     const bare = decodeURIComponent(name)
       .replace(/^arn:aws:lambda:[^:]+:\d+:function:/, "")
       .replace(/:\$LATEST$/, "");
     if (runtime.has(bare)) return bare;
-    return runtime.functionIds.find((id) => lab.stack.functionName(id) === bare);
+    return runtime.functionIds.find((id) => runtime.functionName(id) === bare);
   };
   const error = (res: ServerResponse, status: number, type: string, body: object) => {
     res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": type });
