@@ -33,6 +33,7 @@ import { type NodeRuntime, oldestRuntime, parseNodeRuntime } from "../src/runtim
 import { stackRuntimes } from "../src/stack-runtimes.js";
 import { FIRST_INVOKE } from "./first-invoke.js";
 import { gitSourcesPlugin, resolveRevision } from "./git-sources.js";
+import { packageOf } from "./package-of.js";
 
 /** The last commit before the cold-start changes of issue 17: every function as it was found. */
 const DEFAULT_BASELINE = "d99a4ab";
@@ -78,14 +79,6 @@ interface Subject {
   env: Record<string, string>;
   firstInvoke?: { event: unknown; env: Record<string, string> };
 }
-
-/** `…/node_modules/.pnpm/x/node_modules/@scope/name/dist/a.js` → `@scope/name`; `packages/shared/src/…` → shared. */
-const packageOf = (path: string): string => {
-  const names = [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((m) => m[1] ?? "");
-  const npm = names.filter((n) => n !== ".pnpm").at(-1);
-  if (npm) return npm;
-  return /packages\/(?:functions\/)?([^/]+)\/src\//.exec(path)?.[1] ?? path;
-};
 
 /** Bundles like `lambda-artifact build` does (same options, native modules copied for this CPU). */
 const bundle = async (

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ClientConfig } from "pg";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * How a function finds the database. Locally a full DATABASE_URL; in the cloud the RDS endpoint plus the ARN
@@ -8,21 +8,29 @@ import * as z from "zod";
  */
 export const DatabaseEnv = z
   .object({
-    DATABASE_URL: z.string().url().optional(),
-    DATABASE_HOST: z.string().min(1).optional(),
-    DATABASE_PORT: z.coerce.number().int().min(1).max(65535).default(5432),
-    DATABASE_NAME: z.string().min(1).default("lab"),
-    DATABASE_SECRET_ARN: z.string().min(1).optional(),
+    DATABASE_URL: z.optional(z.url()),
+    DATABASE_HOST: z.optional(z.string().check(z.minLength(1))),
+    DATABASE_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65535)), 5432),
+    DATABASE_NAME: z._default(z.string().check(z.minLength(1)), "lab"),
+    DATABASE_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** With DATABASE_HOST: RDS enforces TLS when rds.force_ssl is on (the default for PostgreSQL 15+). */
-    DATABASE_SSL: z.enum(["require", "disable"]).default("require"),
+    DATABASE_SSL: z._default(z.enum(["require", "disable"]), "require"),
   })
-  .refine((env) => env.DATABASE_URL !== undefined || (env.DATABASE_HOST && env.DATABASE_SECRET_ARN), {
-    message: "set DATABASE_URL, or DATABASE_HOST together with DATABASE_SECRET_ARN",
-    path: ["DATABASE_URL"],
-  });
+  .check(
+    z.refine(
+      (env) => env.DATABASE_URL !== undefined || Boolean(env.DATABASE_HOST && env.DATABASE_SECRET_ARN),
+      {
+        message: "set DATABASE_URL, or DATABASE_HOST together with DATABASE_SECRET_ARN",
+        path: ["DATABASE_URL"],
+      },
+    ),
+  );
 export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
 
-const RdsSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+const RdsSecret = z.object({
+  username: z.string().check(z.minLength(1)),
+  password: z.string().check(z.minLength(1)),
+});
 
 export type SecretReader = (secretArn: string) => Promise<string>;
 

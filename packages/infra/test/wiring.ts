@@ -9,7 +9,8 @@ import { OrphanCleanupEnv } from "@lambda-lab/orphan-cleanup/env";
 import { TransformEnv } from "@lambda-lab/transform/env";
 import { UploadEnv } from "@lambda-lab/upload/env";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { z } from "zod";
+// The functions' env schemas are zod/mini (their bundles carry no classic zod).
+import type * as z from "zod/mini";
 import { FUNCTION_IDS, FUNCTION_NEEDS, type FunctionId } from "../src/stack-config.js";
 import { type ProgramRun, REGION, runProgram, TEST_SECRETS } from "./harness.js";
 
@@ -30,7 +31,7 @@ export const T = {
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 } as const;
 
-export const SCHEMAS: Record<FunctionId, z.ZodType> = {
+export const SCHEMAS: Record<FunctionId, z.ZodMiniType> = {
   upload: UploadEnv,
   transform: TransformEnv,
   "orphan-cleanup": OrphanCleanupEnv,

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AwsCredentials } from "./aws-fetch.js";
 
 /**
@@ -8,10 +8,10 @@ import type { AwsCredentials } from "./aws-fetch.js";
  * for them. Spread into a function's env schema; env.ts stays the only reader of process.env.
  */
 export const AwsRuntimeEnv = {
-  AWS_REGION: z.string().min(1).optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
+  AWS_ACCESS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  AWS_SECRET_ACCESS_KEY: z.optional(z.string().check(z.minLength(1))),
+  AWS_SESSION_TOKEN: z.optional(z.string().check(z.minLength(1))),
 };
 
 export const awsCredentialsOf = (env: {

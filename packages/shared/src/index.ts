@@ -8,10 +8,10 @@ export { createLogger, type Logger } from "./logger.js";
 export * from "./manifest.js";
 export * from "./object-store.js";
 // The AWS SDK adapter: the reference the REST store is tested against, and a store over any S3Client.
-export { createS3ObjectStore } from "./s3-object-store.js";
 export {
   createS3RestObjectStore,
   S3RequestError,
   type S3RestObjectStoreOptions,
 } from "./s3-rest-object-store.js";
 export * from "./scheduler.js";
+export { IN_ENGLISH } from "./zod-english.js";

@@ -1,26 +1,29 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+
+const nonEmptyString = () => z.string().check(z.minLength(1));
+const positiveInt = () => z.int().check(z.positive());
 
 /** One web variant the transform function wrote. */
 export const VariantEntry = z.object({
-  name: z.string().min(1),
+  name: nonEmptyString(),
   format: z.enum(["webp", "jpeg", "avif", "gif"]),
-  key: z.string().min(1),
-  contentType: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  bytes: z.number().int().nonnegative(),
+  key: nonEmptyString(),
+  contentType: nonEmptyString(),
+  width: positiveInt(),
+  height: positiveInt(),
+  bytes: z.int().check(z.nonnegative()),
 });
 export type VariantEntry = z.infer<typeof VariantEntry>;
 
 /** `variants/<imageId>/manifest.json`: written last, so its presence means every variant is in place. */
 export const VariantManifest = z.object({
   version: z.literal(1),
-  imageId: z.string().min(1),
-  sourceKey: z.string().min(1),
-  sourceEtag: z.string().min(1),
-  sourceFormat: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  imageId: nonEmptyString(),
+  sourceKey: nonEmptyString(),
+  sourceEtag: nonEmptyString(),
+  sourceFormat: nonEmptyString(),
+  width: positiveInt(),
+  height: positiveInt(),
   animated: z.boolean(),
   variants: z.array(VariantEntry),
   createdAt: z.iso.datetime(),
@@ -40,8 +43,8 @@ export type QuarantineReason = z.infer<typeof QuarantineReason>;
 /** `quarantine/<imageId>.json`: the original stays untouched; this says why it has no variants. */
 export const QuarantineMarker = z.object({
   version: z.literal(1),
-  imageId: z.string().min(1),
-  sourceKey: z.string().min(1),
+  imageId: nonEmptyString(),
+  sourceKey: nonEmptyString(),
   sourceEtag: z.string(),
   reason: QuarantineReason,
   detail: z.string(),

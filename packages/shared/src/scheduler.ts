@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * EventBridge Scheduler's context attributes: keywords in a schedule's target input that Scheduler replaces
@@ -17,10 +17,10 @@ export const SCHEDULER_PLACEHOLDERS = {
 
 /** What Scheduler fills in: every value arrives as a string, since each keyword sits inside a JSON string. */
 export const SchedulerContext = z.strictObject({
-  scheduleArn: z.string().regex(/^arn:aws[a-z-]*:scheduler:/, "must be a schedule ARN"),
+  scheduleArn: z.string().check(z.regex(/^arn:aws[a-z-]*:scheduler:/, "must be a schedule ARN")),
   scheduledTime: z.iso.datetime(),
-  executionId: z.string().min(1),
-  attemptNumber: z.string().regex(/^[1-9]\d*$/, "must be a positive counter"),
+  executionId: z.string().check(z.minLength(1)),
+  attemptNumber: z.string().check(z.regex(/^[1-9]\d*$/, "must be a positive counter")),
 });
 export type SchedulerContext = z.infer<typeof SchedulerContext>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   CanonicalTimeZone,
   canonicalTimeZone,
@@ -9,9 +9,10 @@ import {
   TimeZone,
   wholeNumber,
 } from "../src/env-fields.js";
+import { IN_ENGLISH } from "../src/zod-english.js";
 
-const messagesOf = (schema: z.ZodType, value: unknown): string[] => {
-  const result = schema.safeParse(value);
+const messagesOf = (schema: z.ZodMiniType, value: unknown): string[] => {
+  const result = schema.safeParse(value, IN_ENGLISH);
   return result.success ? [] : result.error.issues.map((issue) => issue.message);
 };
 
@@ -47,6 +48,36 @@ describe("time zones", () => {
     expect(CanonicalTimeZone.parse("US/Eastern")).toBe("America/New_York");
     expect(CanonicalTimeZone.parse("asia/seoul")).toBe("Asia/Seoul");
     expect(canonicalTimeZone("Asia/Kolkata")).toBe(canonicalTimeZone("Asia/Calcutta"));
+  });
+
+  it("answers every zone ICU lists as the formatter would", () => {
+    // The list is the shortcut canonicalTimeZone takes; it must never disagree with the formatter.
+    const listed = Intl.supportedValuesOf("timeZone");
+    expect(listed.length).toBeGreaterThan(300);
+    for (const zone of listed) {
+      const formatter = new Intl.DateTimeFormat("en-US", { timeZone: zone });
+      expect(canonicalTimeZone(zone)).toBe(formatter.resolvedOptions().timeZone);
+    }
+  });
+
+  it("builds a formatter only for a name ICU does not list (a cold start's ICU data load)", () => {
+    const Original = Intl.DateTimeFormat;
+    let built = 0;
+    Intl.DateTimeFormat = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Original>) {
+        super(...args);
+        built += 1;
+      }
+    } as typeof Intl.DateTimeFormat;
+    try {
+      expect(TimeZone.parse("Asia/Seoul")).toBe("Asia/Seoul");
+      expect(CanonicalTimeZone.parse("America/New_York")).toBe("America/New_York");
+      expect(built).toBe(0);
+      expect(CanonicalTimeZone.parse("US/Eastern")).toBe("America/New_York");
+      expect(built).toBe(1);
+    } finally {
+      Intl.DateTimeFormat = Original;
+    }
   });
 });
 

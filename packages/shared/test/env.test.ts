@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { EnvError, parseEnv, splitList } from "../src/env.js";
 
-const Schema = z.object({ BUCKET_NAME: z.string().min(1), MAX: z.coerce.number().int().positive() });
+// zod/mini, as the functions use it: this file loads no classic zod, which would register English globally.
+const Schema = z.object({
+  BUCKET_NAME: z.string().check(z.minLength(1)),
+  MAX: z.coerce.number().check(z.int(), z.positive()),
+});
 
 describe("parseEnv", () => {
   it("returns the parsed environment", () => {
@@ -16,10 +20,19 @@ describe("parseEnv", () => {
     expect(act).not.toThrow(/secret/);
   });
 
+  it("words zod's own issues in English, though zod/mini registers no locale", () => {
+    expect(() => parseEnv("fn", Schema, { BUCKET_NAME: "b", MAX: "1.5" })).toThrow(
+      "fn: invalid environment: MAX: Invalid input: expected int, received number",
+    );
+    expect(() => parseEnv("fn", Schema, { BUCKET_NAME: "", MAX: "0" })).toThrow(
+      "fn: invalid environment: BUCKET_NAME: Too small: expected string to have >=1 characters; MAX: Too small: expected number to be >0",
+    );
+  });
+
   it("keeps a refinement's own message for a variable that is not set", () => {
     const Either = z
-      .object({ URL: z.string().optional(), HOST: z.string().optional() })
-      .refine((e) => e.URL || e.HOST, { message: "set URL, or HOST", path: ["URL"] });
+      .object({ URL: z.optional(z.string()), HOST: z.optional(z.string()) })
+      .check(z.refine((e) => Boolean(e.URL || e.HOST), { message: "set URL, or HOST", path: ["URL"] }));
     expect(() => parseEnv("fn", Either, {})).toThrow("fn: invalid environment: URL: set URL, or HOST");
   });
 

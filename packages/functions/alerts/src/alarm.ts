@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 export const AlarmState = z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]);
 export type AlarmState = z.infer<typeof AlarmState>;
@@ -11,46 +11,48 @@ const MetricStat = z.object({
   Metric: z.object({
     MetricName: z.string(),
     Namespace: z.string(),
-    Dimensions: z.array(Dimension).default([]),
+    Dimensions: z._default(z.array(Dimension), []),
   }),
   Period: z.number(),
   Stat: z.string(),
-  Unit: z.string().nullish(),
+  Unit: z.nullish(z.string()),
 });
 
 /** One entry of `Trigger.Metrics` in a metric-math alarm: a metric (`MetricStat`) or an `Expression`. */
 const MetricQuery = z.object({
   Id: z.string(),
-  Label: z.string().nullish(),
-  Expression: z.string().nullish(),
-  MetricStat: MetricStat.nullish(),
-  ReturnData: z.boolean().nullish(),
+  Label: z.nullish(z.string()),
+  Expression: z.nullish(z.string()),
+  MetricStat: z.nullish(MetricStat),
+  ReturnData: z.nullish(z.boolean()),
 });
 export type AlarmMetricQuery = z.infer<typeof MetricQuery>;
 
 const Trigger = z
   .object({
-    MetricName: z.string().nullish(),
-    Namespace: z.string().nullish(),
-    StatisticType: z.string().nullish(),
+    MetricName: z.nullish(z.string()),
+    Namespace: z.nullish(z.string()),
+    StatisticType: z.nullish(z.string()),
     /** Upper-case in the SNS message: `AVERAGE`, `SUM`, `SAMPLE_COUNT`… */
-    Statistic: z.string().nullish(),
-    ExtendedStatistic: z.string().nullish(),
-    Unit: z.string().nullish(),
-    Dimensions: z.array(Dimension).nullish(),
-    Metrics: z.array(MetricQuery).nullish(),
-    Period: z.number().nullish(),
-    EvaluationPeriods: z.number().nullish(),
-    DatapointsToAlarm: z.number().nullish(),
+    Statistic: z.nullish(z.string()),
+    ExtendedStatistic: z.nullish(z.string()),
+    Unit: z.nullish(z.string()),
+    Dimensions: z.nullish(z.array(Dimension)),
+    Metrics: z.nullish(z.array(MetricQuery)),
+    Period: z.nullish(z.number()),
+    EvaluationPeriods: z.nullish(z.number()),
+    DatapointsToAlarm: z.nullish(z.number()),
     ComparisonOperator: z.string(),
-    Threshold: z.number().nullish(),
-    ThresholdMetricId: z.string().nullish(),
-    TreatMissingData: z.string().nullish(),
-    EvaluateLowSampleCountPercentile: z.string().nullish(),
+    Threshold: z.nullish(z.number()),
+    ThresholdMetricId: z.nullish(z.string()),
+    TreatMissingData: z.nullish(z.string()),
+    EvaluateLowSampleCountPercentile: z.nullish(z.string()),
   })
-  .refine((t) => (t.MetricName && t.Namespace) || (t.Metrics && t.Metrics.length > 0), {
-    message: "needs MetricName and Namespace, or Metrics[] for a metric-math alarm",
-  });
+  .check(
+    z.refine((t) => Boolean((t.MetricName && t.Namespace) || (t.Metrics && t.Metrics.length > 0)), {
+      message: "needs MetricName and Namespace, or Metrics[] for a metric-math alarm",
+    }),
+  );
 export type AlarmTrigger = z.infer<typeof Trigger>;
 
 /**
@@ -60,25 +62,27 @@ export type AlarmTrigger = z.infer<typeof Trigger>;
  */
 export const AlarmMessage = z
   .object({
-    AlarmName: z.string().min(1),
-    AlarmDescription: z.string().nullish(),
+    AlarmName: z.string().check(z.minLength(1)),
+    AlarmDescription: z.nullish(z.string()),
     AWSAccountId: z.string(),
-    AlarmConfigurationUpdatedTimestamp: z.string().nullish(),
+    AlarmConfigurationUpdatedTimestamp: z.nullish(z.string()),
     NewStateValue: AlarmState,
     OldStateValue: AlarmState,
     NewStateReason: z.string(),
     StateChangeTime: z.string(),
     Region: z.string(),
-    AlarmArn: z.string().nullish(),
-    OKActions: z.array(z.string()).nullish(),
-    AlarmActions: z.array(z.string()).nullish(),
-    InsufficientDataActions: z.array(z.string()).nullish(),
-    Trigger: Trigger.nullish(),
-    AlarmRule: z.string().nullish(),
+    AlarmArn: z.nullish(z.string()),
+    OKActions: z.nullish(z.array(z.string())),
+    AlarmActions: z.nullish(z.array(z.string())),
+    InsufficientDataActions: z.nullish(z.array(z.string())),
+    Trigger: z.nullish(Trigger),
+    AlarmRule: z.nullish(z.string()),
   })
-  .refine((m) => m.Trigger || m.AlarmRule, {
-    message: "needs Trigger (metric alarm) or AlarmRule (composite)",
-  });
+  .check(
+    z.refine((m) => Boolean(m.Trigger || m.AlarmRule), {
+      message: "needs Trigger (metric alarm) or AlarmRule (composite)",
+    }),
+  );
 export type AlarmMessage = z.infer<typeof AlarmMessage>;
 
 /** Cheap shape test before full validation, so "not an alarm" and "a broken alarm" get different reasons. */

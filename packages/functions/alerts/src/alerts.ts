@@ -1,3 +1,4 @@
+import type { ConsoleLinks } from "./console-links.js";
 import type { Input } from "./events.js";
 import type { InvocationRecord } from "./invocation-record.js";
 import type { Log } from "./log.js";
@@ -25,6 +26,8 @@ export interface AlertsConfig {
   region: string;
   statementMaxChars: number;
   dedupWindowSeconds: number;
+  /** Where the cards link: the AWS console unless CONSOLE_BASE_URL names another page (the lab's). */
+  links?: ConsoleLinks;
 }
 
 /** What one invocation did; also the handler's response. */
@@ -105,6 +108,7 @@ const planSlowQueries = (
       repeatedExecutions,
       statementMaxChars: config.statementMaxChars,
       dedupWindowSeconds: config.dedupWindowSeconds,
+      ...(config.links ? { links: config.links } : {}),
     }),
     onSent: () => {
       for (const group of fresh) deps.repeats.markReported(group.fingerprint, now);
@@ -151,7 +155,7 @@ export const deliverAlerts = async (
         break;
       case "alarm":
         summary.alarms++;
-        outgoing.push({ kind: "alarm", message: formatAlarm(input.alarm, config.region) });
+        outgoing.push({ kind: "alarm", message: formatAlarm(input.alarm, config.region, config.links) });
         break;
       case "invocation-failure":
         summary.invocationFailures++;
@@ -176,7 +180,7 @@ export const deliverAlerts = async (
   if (failures.length > 0) {
     outgoing.push({
       kind: "invocation-failures",
-      message: formatInvocationFailures(failures, config.region),
+      message: formatInvocationFailures(failures, config.region, config.links),
     });
   }
 

@@ -10,7 +10,20 @@ export const regionFromArn = (arn: string | null | undefined): string | undefine
   return region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
 };
 
-export const consoleLinks = {
+/** Where a Slack card's links point: the AWS console in the cloud, the lab's page locally. */
+export interface ConsoleLinks {
+  alarm(region: string, alarmName: string): string;
+  logGroup(region: string, logGroup: string): string;
+  /** The function's log events filtered to one request id. */
+  requestLogs(region: string, logGroup: string, requestId: string): string;
+  lambdaFunction(region: string, functionName: string): string;
+  rdsInstance(region: string, id: string): string;
+  rdsCluster(region: string, id: string): string;
+  ec2Instance(region: string, instanceId: string): string;
+  sqsQueue(region: string, accountId: string, queueName: string): string;
+}
+
+export const consoleLinks: ConsoleLinks = {
   alarm: (region: string, alarmName: string) =>
     `${base(region, "cloudwatch")}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`,
   logGroup: (region: string, logGroup: string) =>
@@ -32,3 +45,26 @@ export const consoleLinks = {
       `https://sqs.${region}.amazonaws.com/${accountId}/${queueName}`,
     )}`,
 };
+
+/**
+ * The local lab's page as the console (`CONSOLE_BASE_URL`): an invocation opens at `#invocation=<id>`, an
+ * alarm at `#alarm=<name>` (its trace); what the lab has no page for (RDS, EC2, SQS, log groups) opens the
+ * panel that shows it.
+ */
+export const labConsoleLinks = (baseUrl: string): ConsoleLinks => {
+  const at = (fragment: string) => `${baseUrl.replace(/#.*$/, "")}#${fragment}`;
+  return {
+    alarm: (_region, alarmName) => at(`alarm=${encodeURIComponent(alarmName)}`),
+    requestLogs: (_region, _logGroup, requestId) => at(`invocation=${encodeURIComponent(requestId)}`),
+    lambdaFunction: () => at("invocations"),
+    sqsQueue: () => at("invocations"),
+    logGroup: () => at("alerts"),
+    rdsInstance: () => at("alerts"),
+    rdsCluster: () => at("alerts"),
+    ec2Instance: () => at("architecture"),
+  };
+};
+
+/** The links a deployment uses: the AWS console unless CONSOLE_BASE_URL names another page. */
+export const linksFor = (consoleBaseUrl: string | undefined): ConsoleLinks =>
+  consoleBaseUrl ? labConsoleLinks(consoleBaseUrl) : consoleLinks;

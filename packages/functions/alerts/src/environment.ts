@@ -12,6 +12,8 @@ export interface AlertsSettings<V = string> {
   slackWebhook: { parameter: V } | { url: V };
   /** A slow query seen again within this window is counted, not re-posted; 0 disables (the stack's key). */
   dedupWindowSeconds: number;
+  /** The page Slack cards link to instead of the AWS console (the local lab's); left out in the cloud. */
+  consoleBaseUrl?: V;
 }
 
 export const toEnvironment = <V = string>(settings: AlertsSettings<V>): Record<string, V | string> => ({
@@ -19,4 +21,5 @@ export const toEnvironment = <V = string>(settings: AlertsSettings<V>): Record<s
     ? { SLACK_WEBHOOK_PARAMETER: settings.slackWebhook.parameter }
     : { SLACK_WEBHOOK_URL: settings.slackWebhook.url }),
   DEDUP_WINDOW_SECONDS: String(settings.dedupWindowSeconds),
+  ...(settings.consoleBaseUrl !== undefined ? { CONSOLE_BASE_URL: settings.consoleBaseUrl } : {}),
 });

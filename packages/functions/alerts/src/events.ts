@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { IN_ENGLISH } from "@lambda-lab/shared";
+import type * as z from "zod/mini";
 import { AlarmMessage, looksLikeAlarm } from "./alarm.js";
 import { InvocationRecord, looksLikeInvocationRecord } from "./invocation-record.js";
 import { decodeLogsSubscription, type LogsSubscriptionPayload } from "./logs-subscription.js";
@@ -17,7 +18,7 @@ type Obj = Record<string, unknown>;
 const isObject = (value: unknown): value is Obj =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const issues = (error: z.ZodError) =>
+const issues = (error: z.core.$ZodError) =>
   error.issues
     .slice(0, 4)
     .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
@@ -32,7 +33,7 @@ const keysOf = (value: Obj) => {
 const recogniseDocument = (value: unknown, source: string): Input => {
   if (!isObject(value)) return { kind: "malformed", source, reason: `${source} is JSON but not an object` };
   if (looksLikeAlarm(value)) {
-    const parsed = AlarmMessage.safeParse(value);
+    const parsed = AlarmMessage.safeParse(value, IN_ENGLISH);
     return parsed.success
       ? { kind: "alarm", source, alarm: parsed.data }
       : {
@@ -42,7 +43,7 @@ const recogniseDocument = (value: unknown, source: string): Input => {
         };
   }
   if (looksLikeInvocationRecord(value)) {
-    const parsed = InvocationRecord.safeParse(value);
+    const parsed = InvocationRecord.safeParse(value, IN_ENGLISH);
     if (!parsed.success) {
       return {
         kind: "malformed",

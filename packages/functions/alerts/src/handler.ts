@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { type AlertsConfig, type AlertsDeps, type AlertsSummary, deliverAlerts } from "./alerts.js";
+import { linksFor } from "./console-links.js";
 import type { AlertsEnv } from "./env.js";
 import { recogniseEvent } from "./events.js";
 
@@ -7,6 +8,7 @@ export const configFromEnv = (env: AlertsEnv): AlertsConfig => ({
   region: env.AWS_REGION,
   statementMaxChars: env.STATEMENT_MAX_CHARS,
   dedupWindowSeconds: env.DEDUP_WINDOW_SECONDS,
+  links: linksFor(env.CONSOLE_BASE_URL),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * The record Lambda sends to an on-failure destination after an asynchronous invocation gives up
@@ -12,16 +12,16 @@ export const InvocationRecord = z.object({
     requestId: z.string(),
     functionArn: z.string(),
     condition: z.string(),
-    approximateInvokeCount: z.number().int(),
+    approximateInvokeCount: z.int(),
   }),
   requestPayload: z.unknown(),
-  responseContext: z
-    .object({
-      statusCode: z.number().nullish(),
-      executedVersion: z.string().nullish(),
-      functionError: z.string().nullish(),
-    })
-    .nullish(),
+  responseContext: z.nullish(
+    z.object({
+      statusCode: z.nullish(z.number()),
+      executedVersion: z.nullish(z.string()),
+      functionError: z.nullish(z.string()),
+    }),
+  ),
   responsePayload: z.unknown(),
 });
 export type InvocationRecord = z.infer<typeof InvocationRecord>;

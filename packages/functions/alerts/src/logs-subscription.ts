@@ -1,6 +1,7 @@
 import { gunzipSync } from "node:zlib";
+import { IN_ENGLISH } from "@lambda-lab/shared";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /** The JSON inside `awslogs.data`, per the CloudWatch Logs subscription-filter documentation. */
 export const LogsSubscriptionPayload = z.object({
@@ -23,7 +24,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export type DecodeResult = { ok: true; payload: LogsSubscriptionPayload } | { ok: false; reason: string };
 
-const describeIssues = (error: z.ZodError) =>
+const describeIssues = (error: z.core.$ZodError) =>
   error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
@@ -49,7 +50,7 @@ export const decodeLogsSubscription = (data: string): DecodeResult => {
   } catch {
     return { ok: false, reason: `awslogs.data does not hold JSON (${json.length} characters after gunzip)` };
   }
-  const parsed = LogsSubscriptionPayload.safeParse(value);
+  const parsed = LogsSubscriptionPayload.safeParse(value, IN_ENGLISH);
   if (!parsed.success) {
     return {
       ok: false,

@@ -1,4 +1,4 @@
-import { consoleLinks } from "./console-links.js";
+import { type ConsoleLinks, consoleLinks } from "./console-links.js";
 
 export type MetricUnit = "percent" | "bytes" | "count";
 
@@ -13,31 +13,33 @@ type Dimensions = Readonly<Record<string, string>>;
 interface Where {
   region: string;
   accountId: string;
+  /** The AWS console unless the deployment names another page (CONSOLE_BASE_URL). */
+  links?: ConsoleLinks;
 }
 
-const host = (d: Dimensions, { region }: Where) =>
+const host = (d: Dimensions, { region, links = consoleLinks }: Where) =>
   d.InstanceId
-    ? { label: `instance ${d.InstanceId}`, url: consoleLinks.ec2Instance(region, d.InstanceId) }
+    ? { label: `instance ${d.InstanceId}`, url: links.ec2Instance(region, d.InstanceId) }
     : undefined;
-const database = (d: Dimensions, { region }: Where) =>
+const database = (d: Dimensions, { region, links = consoleLinks }: Where) =>
   d.DBInstanceIdentifier
     ? {
         label: `database ${d.DBInstanceIdentifier}`,
-        url: consoleLinks.rdsInstance(region, d.DBInstanceIdentifier),
+        url: links.rdsInstance(region, d.DBInstanceIdentifier),
       }
     : d.DBClusterIdentifier
       ? {
           label: `cluster ${d.DBClusterIdentifier}`,
-          url: consoleLinks.rdsCluster(region, d.DBClusterIdentifier),
+          url: links.rdsCluster(region, d.DBClusterIdentifier),
         }
       : undefined;
-const fn = (d: Dimensions, { region }: Where) =>
+const fn = (d: Dimensions, { region, links = consoleLinks }: Where) =>
   d.FunctionName
-    ? { label: `function ${d.FunctionName}`, url: consoleLinks.lambdaFunction(region, d.FunctionName) }
+    ? { label: `function ${d.FunctionName}`, url: links.lambdaFunction(region, d.FunctionName) }
     : undefined;
-const queue = (d: Dimensions, { region, accountId }: Where) =>
+const queue = (d: Dimensions, { region, accountId, links = consoleLinks }: Where) =>
   d.QueueName
-    ? { label: `queue ${d.QueueName}`, url: consoleLinks.sqsQueue(region, accountId, d.QueueName) }
+    ? { label: `queue ${d.QueueName}`, url: links.sqsQueue(region, accountId, d.QueueName) }
     : undefined;
 
 interface Rule {

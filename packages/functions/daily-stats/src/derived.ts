@@ -1,5 +1,5 @@
 import { type ObjectStore, PREFIXES, QuarantineMarker, VariantManifest } from "@lambda-lab/shared";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { type DayWindow, utcDateFolders } from "./calendar.js";
 import { listAll, mapLimit } from "./listing.js";
 
@@ -44,7 +44,7 @@ export const quarantinePrefixes = (window: DayWindow): string[] => prefixesUnder
 const inWindow = (time: Date, window: DayWindow) => time >= window.start && time < window.end;
 
 /** Reads the JSON documents under `prefixes` whose own timestamp falls in the day. */
-const readDatedDocuments = async <S extends z.ZodType>(
+const readDatedDocuments = async <S extends z.ZodMiniType>(
   store: ObjectStore,
   window: DayWindow,
   options: {

@@ -1,12 +1,12 @@
 import { DatabaseEnv } from "@lambda-lab/db";
 import { AwsRuntimeEnv, CanonicalTimeZone, parseEnv, S3Endpoint } from "@lambda-lab/shared";
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /** The daily-stats environment: the bucket, the database (see DatabaseEnv) and the stack's time zone. */
-export const DailyStatsEnv = DatabaseEnv.safeExtend({
-  BUCKET_NAME: z.string().min(1),
+export const DailyStatsEnv = z.safeExtend(DatabaseEnv, {
+  BUCKET_NAME: z.string().check(z.minLength(1)),
   /** The local lab's S3 URL; unset in the cloud. */
-  S3_ENDPOINT: S3Endpoint.optional(),
+  S3_ENDPOINT: z.optional(S3Endpoint),
   /** Set by Lambda (the lab passes its own); checked at the first S3 or Secrets Manager call. */
   ...AwsRuntimeEnv,
   /**

@@ -1,5 +1,5 @@
-import { type IsoDate, SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
-import * as z from "zod";
+import { IN_ENGLISH, type IsoDate, SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 import { addDays, localDateOf, parseIsoDate } from "./calendar.js";
 
 /** A payload daily-stats cannot act on. Never retried into success, so the message says what to fix. */
@@ -10,19 +10,19 @@ export class DailyStatsEventError extends Error {
   }
 }
 
-const CalendarDate = z
-  .string({ error: 'must be a string "YYYY-MM-DD"' })
-  .refine((value) => parseIsoDate(value) !== undefined, {
+const CalendarDate = z.string({ error: 'must be a string "YYYY-MM-DD"' }).check(
+  z.refine((value) => parseIsoDate(value) !== undefined, {
     error: (issue) => `${JSON.stringify(issue.input)} is not a calendar date (YYYY-MM-DD)`,
-  });
+  }),
+);
 
 /**
  * What the schedule's input may be: `{}` (yesterday), `{ "date": "YYYY-MM-DD" }` to (re)compute a day, or
  * the stack schedule's input with EventBridge Scheduler's context filled in (`scheduleInput`).
  */
 export const StatsRequestEvent = z.strictObject({
-  date: CalendarDate.optional(),
-  scheduler: SchedulerContext.optional(),
+  date: z.optional(CalendarDate),
+  scheduler: z.optional(SchedulerContext),
 });
 
 /**
@@ -39,7 +39,7 @@ export const ScheduledEventEnvelope = z.looseObject({
   "detail-type": z.literal("Scheduled Event", {
     error: (issue) => `expected "Scheduled Event", got ${JSON.stringify(issue.input)}`,
   }),
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   time: z.iso.datetime({ offset: true }),
   detail: z.strictObject({}),
 });
@@ -56,7 +56,7 @@ export interface StatsRequest {
  * One line per issue, led by the field it is about. Unknown keys can only be top-level ones of the
  * `{ date }` request (the envelope is loose) or keys inside the envelope's `detail`, which must be empty.
  */
-const problemsOf = (error: z.ZodError): string[] =>
+const problemsOf = (error: z.core.$ZodError): string[] =>
   error.issues.map((issue) => {
     const where = issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ` : "";
     if (issue.code === "unrecognized_keys") {
@@ -82,11 +82,11 @@ export const resolveStatsRequest = (event: unknown, timeZone: string, now: Date)
     ]);
   }
   if ("detail-type" in payload) {
-    const envelope = ScheduledEventEnvelope.safeParse(payload);
+    const envelope = ScheduledEventEnvelope.safeParse(payload, IN_ENGLISH);
     if (!envelope.success) throw new DailyStatsEventError(problemsOf(envelope.error));
     return { day: addDays(localDateOf(new Date(envelope.data.time), timeZone), -1), reason: "schedule" };
   }
-  const request = StatsRequestEvent.safeParse(payload);
+  const request = StatsRequestEvent.safeParse(payload, IN_ENGLISH);
   if (!request.success) throw new DailyStatsEventError(problemsOf(request.error));
   const today = localDateOf(now, timeZone);
   const { scheduler } = request.data;

@@ -1,5 +1,5 @@
-import { SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
-import * as z from "zod";
+import { IN_ENGLISH, SchedulerContext, schedulerContextInput } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 
 /**
  * What a schedule may ask for: its `input` JSON as-is (EventBridge Scheduler), or the `detail` of an
@@ -7,11 +7,11 @@ import * as z from "zod";
  * turn a rehearsal into a real run.
  */
 export const CleanupOptions = z.strictObject({
-  dryRun: z.boolean().optional(),
-  maxDeletes: z.number().int().positive().optional(),
-  restart: z.boolean().optional(),
+  dryRun: z.optional(z.boolean()),
+  maxDeletes: z.optional(z.int().check(z.positive())),
+  restart: z.optional(z.boolean()),
   /** Filled by EventBridge Scheduler (see `scheduleInput`): which firing and attempt this is, for the logs. */
-  scheduler: SchedulerContext.optional(),
+  scheduler: z.optional(SchedulerContext),
 });
 
 /**
@@ -25,7 +25,7 @@ export type CleanupOptions = z.infer<typeof CleanupOptions>;
 export const ScheduledEvent = z.looseObject({
   "detail-type": z.literal("Scheduled Event"),
   source: z.string(),
-  detail: CleanupOptions.optional(),
+  detail: z.optional(CleanupOptions),
 });
 
 /** The schedule payload is not one this function understands: rejected before anything runs. */
@@ -47,7 +47,9 @@ const ACCEPTED =
 
 const optionsOf = (event: unknown): CleanupOptions => {
   const isEnvelope = typeof event === "object" && event !== null && "detail-type" in event;
-  const parsed = isEnvelope ? ScheduledEvent.safeParse(event) : CleanupOptions.safeParse(event);
+  const parsed = isEnvelope
+    ? ScheduledEvent.safeParse(event, IN_ENGLISH)
+    : CleanupOptions.safeParse(event, IN_ENGLISH);
   if (!parsed.success)
     throw new CleanupEventError(
       `orphan-cleanup: unrecognised event (${ACCEPTED}): ${z.prettifyError(parsed.error).replaceAll("\n", " ")}`,

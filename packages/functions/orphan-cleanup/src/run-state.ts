@@ -1,6 +1,6 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
 
 /** What the walk has seen, as of a position in uploads/ (so a resumed run counts every key exactly once). */
 export const WalkCounters = z.object({
@@ -25,7 +25,7 @@ export const DeleteCounters = z.object({
   /** Originals left in place because they or one of their derived objects failed to delete. */
   keptAfterError: count,
   /** Originals the web app referenced after the walk judged them orphans: re-checked, and kept. */
-  keptReferenced: count.default(0),
+  keptReferenced: z._default(count, 0),
 });
 export type DeleteCounters = z.infer<typeof DeleteCounters>;
 
@@ -44,19 +44,19 @@ export const SAMPLE_LIMIT = 20;
  */
 export const RunState = z.object({
   version: z.literal(1),
-  runId: z.string().min(1),
+  runId: z.string().check(z.minLength(1)),
   dryRun: z.boolean(),
   status: z.enum(["running", "completed", "stopped", "failed"]),
-  stopReason: StopReason.optional(),
-  failure: z.object({ stage: z.string(), message: z.string() }).optional(),
+  stopReason: z.optional(StopReason),
+  failure: z.optional(z.object({ stage: z.string(), message: z.string() })),
   startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime().optional(),
+  finishedAt: z.optional(z.iso.datetime()),
   /** Fixed at the start so every invocation of the run judges age against the same instant. */
   cutoff: z.iso.datetime(),
-  gracePeriodHours: z.number().nonnegative(),
-  maxDeletes: z.number().int().positive(),
+  gracePeriodHours: z.number().check(z.nonnegative()),
+  maxDeletes: z.int().check(z.positive()),
   /** Every key under uploads/ up to and including this one is settled. */
-  lastKey: z.string().optional(),
+  lastKey: z.optional(z.string()),
   walk: WalkCounters,
   deletes: DeleteCounters,
   pages: count,

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import * as z from "zod";
+import { IN_ENGLISH } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 import type { CleanupReport } from "./report.js";
 import { RunState } from "./run-state.js";
 
@@ -26,7 +27,7 @@ type LockFile = z.infer<typeof LockFile>;
 
 const parseLock = (text: string): LockFile | undefined => {
   try {
-    return LockFile.parse(JSON.parse(text));
+    return LockFile.parse(JSON.parse(text), IN_ENGLISH);
   } catch {
     return undefined;
   }
@@ -146,7 +147,7 @@ export const createStateDir = (root: string) => {
       const text = await readIfExists(runPath(mode));
       if (text === undefined) return undefined;
       try {
-        return RunState.parse(JSON.parse(text));
+        return RunState.parse(JSON.parse(text), IN_ENGLISH);
       } catch (error) {
         throw new CorruptStateError(
           `${runPath(mode)} is not a valid run checkpoint (${error instanceof Error ? error.message : String(error)}); invoke with { "restart": true } to discard it`,

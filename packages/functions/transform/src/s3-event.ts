@@ -1,4 +1,5 @@
-import * as z from "zod";
+import { IN_ENGLISH } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 
 /**
  * S3 URL-encodes object keys in event records and writes spaces as "+", so "+" must become a space before
@@ -6,25 +7,32 @@ import * as z from "zod";
  */
 export const decodeS3Key = (raw: string): string => decodeURIComponent(raw.replace(/\+/g, " "));
 
-const S3Key = z.string().transform((raw, ctx) => {
-  try {
-    return decodeS3Key(raw);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `not a URL-encoded key: ${JSON.stringify(raw)}` });
-    return z.NEVER;
-  }
-});
+const S3Key = z.pipe(
+  z.string(),
+  z.transform((raw: string, ctx) => {
+    try {
+      return decodeS3Key(raw);
+    } catch {
+      ctx.issues.push({
+        code: "custom",
+        message: `not a URL-encoded key: ${JSON.stringify(raw)}`,
+        input: raw,
+      });
+      return z.NEVER;
+    }
+  }),
+);
 
 /** One record as S3 sends it; fields the transform does not use are allowed and ignored. */
 const S3Record = z.looseObject({
   eventSource: z.literal("aws:s3"),
-  eventName: z.string().min(1),
+  eventName: z.string().check(z.minLength(1)),
   s3: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
     object: z.looseObject({
       key: S3Key,
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
+      size: z.optional(z.int().check(z.nonnegative())),
+      eTag: z.optional(z.string()),
     }),
   }),
 });
@@ -32,7 +40,7 @@ const S3Record = z.looseObject({
 /** Sent once when a notification is configured: not an upload, nothing to do. */
 const S3TestEvent = z.looseObject({ Event: z.literal("s3:TestEvent") });
 
-const S3RecordsEvent = z.looseObject({ Records: z.array(S3Record).min(1) });
+const S3RecordsEvent = z.looseObject({ Records: z.array(S3Record).check(z.minLength(1)) });
 
 export interface S3ObjectRecord {
   eventName: string;
@@ -55,10 +63,10 @@ const invalid = (message: string) => new InvalidEventError(`not an S3 event noti
 export const parseS3Event = (event: unknown): ParsedS3Event => {
   // Pick the shape first, so zod's message points into it instead of saying "no union member matched".
   if (typeof event === "object" && event !== null && "Event" in event && !("Records" in event)) {
-    if (S3TestEvent.safeParse(event).success) return { kind: "test" };
+    if (S3TestEvent.safeParse(event, IN_ENGLISH).success) return { kind: "test" };
     throw invalid(`unknown Event ${JSON.stringify((event as { Event: unknown }).Event)}`);
   }
-  const result = S3RecordsEvent.safeParse(event);
+  const result = S3RecordsEvent.safeParse(event, IN_ENGLISH);
   if (!result.success) throw invalid(`\n${z.prettifyError(result.error)}`);
   return {
     kind: "records",

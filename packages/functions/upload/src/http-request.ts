@@ -1,4 +1,5 @@
-import * as z from "zod";
+import { IN_ENGLISH } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 
 /**
  * The part of an API Gateway HTTP API (payload format 2.0) or Lambda function URL event this function
@@ -11,13 +12,13 @@ import * as z from "zod";
  * null must never make the event look like a wiring mistake, which API Gateway would answer with a 502.
  */
 const HttpEventSchema = z.object({
-  rawPath: z.string().startsWith("/"),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().nullish(),
-  isBase64Encoded: z.boolean().optional(),
+  rawPath: z.string().check(z.startsWith("/")),
+  headers: z.optional(z.record(z.string(), z.string())),
+  body: z.nullish(z.string()),
+  isBase64Encoded: z.optional(z.boolean()),
   requestContext: z.object({
-    stage: z.string().optional(),
-    http: z.object({ method: z.string().min(1) }),
+    stage: z.optional(z.string()),
+    http: z.object({ method: z.string().check(z.minLength(1)) }),
   }),
 });
 
@@ -44,7 +45,7 @@ const stripStage = (rawPath: string, stage: string | undefined): string => {
 };
 
 export const parseHttpEvent = (event: unknown): HttpRequest => {
-  const parsed = HttpEventSchema.safeParse(event);
+  const parsed = HttpEventSchema.safeParse(event, IN_ENGLISH);
   if (!parsed.success)
     throw new InvalidEventError(
       `upload: expected an API Gateway HTTP API (payload 2.0) or function URL event: ${z.prettifyError(parsed.error)}`,

@@ -1,12 +1,12 @@
-import type { ImageContentType } from "@lambda-lab/shared";
-import * as z from "zod";
+import { type ImageContentType, IN_ENGLISH } from "@lambda-lab/shared";
+import * as z from "zod/mini";
 import { checkFilename } from "./filename.js";
 
 /** What a client asks for: the type and size of the file it is about to upload, and its name if known. */
 const UploadRequestBody = z.strictObject({
-  contentType: z.string().min(1).max(255),
-  size: z.number().int(),
-  filename: z.string().optional(),
+  contentType: z.string().check(z.minLength(1), z.maxLength(255)),
+  size: z.int(),
+  filename: z.optional(z.string()),
 });
 
 export interface UploadRequest {
@@ -34,7 +34,7 @@ const pointerOf = (path: readonly PropertyKey[]) =>
   path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 
 /** Zod's own messages, but every unexpected member reported under its own name. */
-const structuralErrors = (error: z.ZodError): FieldError[] =>
+const structuralErrors = (error: z.core.$ZodError): FieldError[] =>
   error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
       ? issue.keys.map((key) => ({ pointer: pointerOf([...issue.path, key]), detail: "unexpected field" }))
@@ -43,7 +43,7 @@ const structuralErrors = (error: z.ZodError): FieldError[] =>
 
 /** Validates a parsed JSON body against the schema and the configured rules; reports every problem at once. */
 export const checkUploadRequest = (body: unknown, rules: UploadRules): UploadRequestCheck => {
-  const parsed = UploadRequestBody.safeParse(body);
+  const parsed = UploadRequestBody.safeParse(body, IN_ENGLISH);
   if (!parsed.success) return { ok: false, errors: structuralErrors(parsed.error) };
   const { contentType: declaredType, size, filename } = parsed.data;
   const errors: FieldError[] = [];

@@ -1,5 +1,6 @@
 import {
   IMAGE_TYPES,
+  IN_ENGLISH,
   imageIdOfUlid,
   manifestKeyOf,
   originalPrefixOf,
@@ -8,7 +9,7 @@ import {
   type VariantEntry,
   VariantManifest,
 } from "@lambda-lab/shared";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { ObjectReader } from "./s3-rest-reader.js";
 
 export type UploadState = "pending" | "ready" | "quarantined" | "missing";
@@ -35,7 +36,7 @@ export class CorruptRecordError extends Error {
 
 const EXTENSIONS: ReadonlySet<string> = new Set(Object.values(IMAGE_TYPES));
 
-const readRecord = async <S extends z.ZodType>(
+const readRecord = async <S extends z.ZodMiniType>(
   reader: ObjectReader,
   key: string,
   schema: S,
@@ -48,7 +49,7 @@ const readRecord = async <S extends z.ZodType>(
   } catch (error) {
     throw new CorruptRecordError(`${key} is not JSON: ${(error as Error).message}`);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(json, IN_ENGLISH);
   if (!parsed.success)
     throw new CorruptRecordError(`${key} does not match its schema: ${parsed.error.message}`);
   return parsed.data;

@@ -127,7 +127,8 @@ export const StackConfigKeys = z
       })
       .default(14),
     // The rule every function schema uses too (@lambda-lab/shared env-fields), so none refuses what this accepts.
-    timeZone: TimeZone.default("Asia/Seoul"),
+    // A zod/mini schema (the functions' bundles carry no classic zod), so its default is the functional form.
+    timeZone: z._default(TimeZone, "Asia/Seoul"),
 
     // Its bound depends on subnetLayout: checked against the subnet plan in the preflight.
     vpcCidr: z

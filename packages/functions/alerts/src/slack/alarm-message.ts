@@ -1,5 +1,5 @@
 import type { AlarmDimension, AlarmMessage, AlarmMetricQuery, AlarmState, AlarmTrigger } from "../alarm.js";
-import { consoleLinks, regionFromArn } from "../console-links.js";
+import { type ConsoleLinks, consoleLinks, regionFromArn } from "../console-links.js";
 import { describeMetric, formatValue, type MetricFamily } from "../metric-family.js";
 import {
   COLOURS,
@@ -92,8 +92,13 @@ interface Described {
   detail: readonly [string, string];
 }
 
-const describeTrigger = (alarm: AlarmMessage, trigger: AlarmTrigger, region: string): Described => {
-  const where = { region, accountId: alarm.AWSAccountId };
+const describeTrigger = (
+  alarm: AlarmMessage,
+  trigger: AlarmTrigger,
+  region: string,
+  links: ConsoleLinks,
+): Described => {
+  const where = { region, accountId: alarm.AWSAccountId, links };
   if (trigger.MetricName && trigger.Namespace) {
     const family = describeMetric(
       trigger.Namespace,
@@ -137,11 +142,15 @@ const describeTrigger = (alarm: AlarmMessage, trigger: AlarmTrigger, region: str
 };
 
 /** One CloudWatch alarm state change → one message: what changed, why, the metric, console links. */
-export const formatAlarm = (alarm: AlarmMessage, fallbackRegion: string): SlackMessage => {
+export const formatAlarm = (
+  alarm: AlarmMessage,
+  fallbackRegion: string,
+  links: ConsoleLinks = consoleLinks,
+): SlackMessage => {
   const state = STATE[alarm.NewStateValue];
   const region = regionFromArn(alarm.AlarmArn) ?? fallbackRegion;
   const described = alarm.Trigger
-    ? describeTrigger(alarm, alarm.Trigger, region)
+    ? describeTrigger(alarm, alarm.Trigger, region, links)
     : {
         family: { title: "Composite alarm", unit: "count" as const },
         metricField: "composite",
@@ -150,8 +159,10 @@ export const formatAlarm = (alarm: AlarmMessage, fallbackRegion: string): SlackM
       };
   const { family } = described;
   const transition = `${STATE[alarm.OldStateValue].label} → *${state.label}*`;
-  const links = [link(consoleLinks.alarm(region, alarm.AlarmName), "Alarm in CloudWatch")];
-  if (family.resource) links.push(link(family.resource.url, family.resource.label));
+  const cards = [
+    link(links.alarm(region, alarm.AlarmName), links === consoleLinks ? "Alarm in CloudWatch" : "Alarm"),
+  ];
+  if (family.resource) cards.push(link(family.resource.url, family.resource.label));
 
   return message(`${state.label}: ${alarm.AlarmName} — ${family.title}`, state.colour, [
     header(`${state.emoji} ${state.label}: ${alarm.AlarmName}`),
@@ -167,6 +178,6 @@ export const formatAlarm = (alarm: AlarmMessage, fallbackRegion: string): SlackM
       ["Account", `${escapeText(alarm.AWSAccountId)} · ${escapeText(region)}`],
     ]),
     section(`*Reason*\n${escapeText(cut(alarm.NewStateReason, 1_500))}`),
-    context(links.join("  ·  ")),
+    context(cards.join("  ·  ")),
   ]);
 };

@@ -1,4 +1,4 @@
-import { consoleLinks, regionFromArn } from "../console-links.js";
+import { type ConsoleLinks, consoleLinks, regionFromArn } from "../console-links.js";
 import type { InvocationRecord } from "../invocation-record.js";
 import {
   type Block,
@@ -77,7 +77,7 @@ const describeError = (record: InvocationRecord) => {
   return codeBlock(cut(JSON.stringify(response) ?? String(response), 600));
 };
 
-const recordBlocks = (record: InvocationRecord, fallbackRegion: string): Block[] => {
+const recordBlocks = (record: InvocationRecord, fallbackRegion: string, links: ConsoleLinks): Block[] => {
   const { requestContext: request, responseContext: response } = record;
   const name = functionNameFromArn(request.functionArn);
   const region = regionFromArn(request.functionArn) ?? fallbackRegion;
@@ -93,8 +93,8 @@ const recordBlocks = (record: InvocationRecord, fallbackRegion: string): Block[]
     section(`*Error*\n${describeError(record)}`),
     section(`*Lost event*\n${describePayload(record.requestPayload)}`),
     context(
-      `${link(consoleLinks.requestLogs(region, `/aws/lambda/${name}`, request.requestId), "Logs for this request")}  ·  ` +
-        link(consoleLinks.lambdaFunction(region, name), `function ${name}`),
+      `${link(links.requestLogs(region, `/aws/lambda/${name}`, request.requestId), "Logs for this request")}  ·  ` +
+        link(links.lambdaFunction(region, name), `function ${name}`),
     ),
   ];
 };
@@ -103,6 +103,7 @@ const recordBlocks = (record: InvocationRecord, fallbackRegion: string): Block[]
 export const formatInvocationFailures = (
   records: readonly InvocationRecord[],
   fallbackRegion: string,
+  links: ConsoleLinks = consoleLinks,
 ): SlackMessage => {
   const names = [...new Set(records.map((r) => functionNameFromArn(r.requestContext.functionArn)))];
   const title =
@@ -114,7 +115,7 @@ export const formatInvocationFailures = (
   const blocks: Block[] = [header(`:x: ${title}`)];
   detailed.forEach((record, index) => {
     if (index > 0) blocks.push(divider);
-    blocks.push(...recordBlocks(record, fallbackRegion));
+    blocks.push(...recordBlocks(record, fallbackRegion, links));
   });
   if (rest.length > 0) {
     blocks.push(

@@ -1,4 +1,4 @@
-import { consoleLinks } from "../console-links.js";
+import { type ConsoleLinks, consoleLinks } from "../console-links.js";
 import type { RdsLogSource } from "../logs-subscription.js";
 import type { SlowQueryGroup } from "../slow-query/group.js";
 import { truncateStatement } from "../sql-normalise.js";
@@ -27,6 +27,8 @@ export interface SlowQueryReport {
   repeatedExecutions: number;
   statementMaxChars: number;
   dedupWindowSeconds: number;
+  /** The AWS console unless the deployment names another page (CONSOLE_BASE_URL). */
+  links?: ConsoleLinks;
 }
 
 const ENGINE = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
@@ -64,7 +66,7 @@ const groupText = (group: SlowQueryReport["groups"][number], maxChars: number) =
 
 /** All fresh slow statements of one log event batch → one message. */
 export const formatSlowQueries = (report: SlowQueryReport): SlackMessage => {
-  const { source, groups } = report;
+  const { source, groups, links = consoleLinks } = report;
   const executions = groups.reduce((sum, g) => sum + g.count, 0);
   const slowest = Math.max(...groups.map((g) => g.maxMs));
   const listed = groups.slice(0, MAX_LISTED_STATEMENTS);
@@ -78,8 +80,8 @@ export const formatSlowQueries = (report: SlowQueryReport): SlackMessage => {
       : "");
   const resourceUrl =
     source.resourceType === "cluster"
-      ? consoleLinks.rdsCluster(report.region, source.resourceId)
-      : consoleLinks.rdsInstance(report.region, source.resourceId);
+      ? links.rdsCluster(report.region, source.resourceId)
+      : links.rdsInstance(report.region, source.resourceId);
 
   return message(
     `Slow queries on ${source.resourceId}: ${plural(executions, "execution")}, slowest ${formatDuration(slowest)}`,
@@ -100,7 +102,7 @@ export const formatSlowQueries = (report: SlowQueryReport): SlackMessage => {
           ]
         : []),
       context(
-        `${link(consoleLinks.logGroup(report.region, report.logGroup), report.logGroup)}  ·  ` +
+        `${link(links.logGroup(report.region, report.logGroup), report.logGroup)}  ·  ` +
           link(resourceUrl, `${source.resourceType} ${source.resourceId}`),
       ),
     ],

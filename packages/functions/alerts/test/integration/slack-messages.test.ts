@@ -6,7 +6,9 @@ import {
   rdsLogGroup,
 } from "@lambda-lab/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeHandler } from "../../src/handler.js";
+import { loadEnv } from "../../src/env.js";
+import { toEnvironment } from "../../src/environment.js";
+import { configFromEnv, makeHandler } from "../../src/handler.js";
 import { createRepeatWindow } from "../../src/repeat-window.js";
 import { COLOURS } from "../../src/slack/block-kit.js";
 import { createSlackWebhook } from "../../src/slack/webhook.js";
@@ -76,6 +78,42 @@ describe("Block Kit messages posted through the handler to a local Slack webhook
     expect(context).toContain(
       "https://eu-central-1.console.aws.amazon.com/lambda/home?region=eu-central-1#/functions/lab-dev-upload",
     );
+  });
+
+  it("links the lab's page instead of the console when CONSOLE_BASE_URL is set (the local lab)", async () => {
+    const env = loadEnv({
+      AWS_REGION: "eu-west-1",
+      ...toEnvironment({
+        slackWebhook: { url: sink.url },
+        dedupWindowSeconds: 0,
+        consoleBaseUrl: "http://127.0.0.1:5173/",
+      }),
+    });
+    const log = createRecordingLog();
+    const lab = makeHandler(
+      {
+        slack: createSlackWebhook({ url: async () => sink.url, maxAttempts: 1, minIntervalMs: 0, log }),
+        repeats: createRepeatWindow(0),
+        log,
+        now: Date.now,
+      },
+      configFromEnv(env),
+    );
+    const requestId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+
+    await lab(makeAlarmSnsEvent(ALARM_FAMILIES["Lambda throttles"]!));
+    await lab(
+      makeInvocationFailureRecord({
+        function: "lab-dev-transform",
+        requestId,
+        requestPayload: makeS3ObjectCreatedEvent("lab-dev-images", "uploads/a.jpg"),
+      }),
+    );
+
+    const [alarm, failure] = sink.delivered.map((m) => JSON.stringify(m.body));
+    expect(alarm).toContain("<http://127.0.0.1:5173/#alarm=lab-dev-upload-throttles|Alarm>");
+    expect(failure).toContain(`<http://127.0.0.1:5173/#invocation=${requestId}|Logs for this request>`);
+    expect(`${alarm}${failure}`).not.toContain("console.aws.amazon.com");
   });
 
   it("posts RDS PostgreSQL slow statements as one message", async () => {

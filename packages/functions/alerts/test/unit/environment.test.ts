@@ -31,6 +31,26 @@ describe("toEnvironment", () => {
     expect(env.DEDUP_WINDOW_SECONDS).toBe(0);
   });
 
+  it("sets CONSOLE_BASE_URL only when the lab gives its page, and the schema reads it back", () => {
+    const url = "http://127.0.0.1:4590/hooks/slack";
+
+    const cloud = toEnvironment({ slackWebhook: { url }, dedupWindowSeconds: 0 });
+    const lab = AlertsEnv.parse({
+      ...lambda,
+      ...toEnvironment({
+        slackWebhook: { url },
+        dedupWindowSeconds: 0,
+        consoleBaseUrl: "http://127.0.0.1:5173/",
+      }),
+    });
+
+    expect(cloud).not.toHaveProperty("CONSOLE_BASE_URL");
+    expect(lab.CONSOLE_BASE_URL).toBe("http://127.0.0.1:5173/");
+    expect(() => AlertsEnv.parse({ ...lambda, ...cloud, CONSOLE_BASE_URL: "ftp://x" })).toThrow(
+      /http\(s\) URL/,
+    );
+  });
+
   it("passes values through untouched, so the program can hand it pulumi.Input<string>s", () => {
     const name = { output: "the parameter's name" };
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { migrate } from "@lambda-lab/db";
 import { freePort, type LocalPostgres, startLocalPostgres } from "@lambda-lab/db/testing";
-import { createS3ObjectStore, type ObjectStore } from "@lambda-lab/shared";
-import { type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
+import type { ObjectStore } from "@lambda-lab/shared";
+import { createS3ObjectStore, type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, dayWindow, localDateOf } from "../../src/calendar.js";

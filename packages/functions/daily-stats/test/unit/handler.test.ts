@@ -88,6 +88,18 @@ describe("handler: bad input", () => {
   it("refuses a date that is not a string", () =>
     rejects({ date: 20251124 }, /date: must be a string "YYYY-MM-DD"/));
 
+  it("words zod's own issues in English (zod/mini registers no locale of its own)", () =>
+    rejects(
+      {
+        scheduler: {
+          scheduleArn: "arn:aws:scheduler:x",
+          scheduledTime: "2025-11-24T15:05:00Z",
+          executionId: "e",
+        },
+      },
+      /scheduler\.attemptNumber: Invalid input: expected string, received undefined/,
+    ));
+
   it("refuses a future day, naming today in the zone", () =>
     rejects({ date: "2025-11-26" }, /date 2025-11-26 is in the future: today in Asia\/Seoul is 2025-11-25/));
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { migrate } from "@lambda-lab/db";
-import { createS3ObjectStore, type ObjectStore } from "@lambda-lab/shared";
+import type { ObjectStore } from "@lambda-lab/shared";
 import type { LocalS3 } from "@lambda-lab/shared/testing";
+import { createS3ObjectStore } from "@lambda-lab/shared/testing";
 import pg from "pg";
 import { type Dataset, seedStore } from "./dataset.js";
 

@@ -40,6 +40,12 @@ describe("schedule payloads", () => {
     expect(() => parseCleanupEvent(event, limits)).toThrow(message);
   });
 
+  it("words zod's own issues in English (zod/mini registers no locale of its own)", () => {
+    expect(() => parseCleanupEvent({ maxDeletes: "10" }, limits)).toThrow(
+      /Invalid input: expected number, received string +→ at maxDeletes/,
+    );
+  });
+
   it("never lets an event raise maxDeletes above MAX_DELETES", () => {
     expect(() => parseCleanupEvent({ maxDeletes: 1001 }, limits)).toThrow(/exceeds MAX_DELETES \(1000\)/);
   });

@@ -4,8 +4,13 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { createS3ObjectStore, QuarantineMarker, VariantManifest } from "@lambda-lab/shared";
-import { createLocalS3Client, type LocalS3, startLocalS3 } from "@lambda-lab/shared/testing";
+import { QuarantineMarker, VariantManifest } from "@lambda-lab/shared";
+import {
+  createLocalS3Client,
+  createS3ObjectStore,
+  type LocalS3,
+  startLocalS3,
+} from "@lambda-lab/shared/testing";
 import { makeS3Event } from "@lambda-lab/testing/s3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -8,6 +8,7 @@ import { type Bundle, bundle } from "../../bench/bundle.js";
 import type { HttpResponse } from "../../src/problem.js";
 import { makeCreateEvent, makeHttpEvent } from "../support/events.js";
 import { postForm } from "../support/post-form.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
 let s3: LocalS3;
 let built: Bundle;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   built = await bundle({ path: fileURLToPath(new URL("../../src/index.ts", import.meta.url)) }, "test");
   // The composition root reads process.env once, at import: set it as the lab would.
   Object.assign(process.env, {
+    ...STACK_SET_ENV,
     BUCKET_NAME: s3.bucket,
     S3_ENDPOINT: s3.endpoint,
     AWS_REGION: "us-east-1",

@@ -7,6 +7,7 @@ import type { HttpResponse } from "../../src/problem.js";
 import { issueUploadToken } from "../../src/token.js";
 import { makeCreateEvent } from "../support/events.js";
 import { type FakeSsm, startFakeSsm } from "../support/fake-ssm.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
 const NAME = "/lambda-lab/prod/upload-auth-token";
 const SECRET = "token-secret-read-from-ssm-0123456789abcdef";
@@ -21,6 +22,7 @@ beforeAll(async () => {
   built = await bundle({ path: fileURLToPath(new URL("../../src/index.ts", import.meta.url)) }, "token");
   // What the Pulumi program deploys: the parameter's name, never the secret (the SSM endpoint is local).
   Object.assign(process.env, {
+    ...STACK_SET_ENV,
     BUCKET_NAME: "lab-images",
     AWS_REGION: "eu-west-1",
     AWS_ACCESS_KEY_ID: "ASIAEXAMPLEKEY",

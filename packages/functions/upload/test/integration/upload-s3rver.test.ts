@@ -12,6 +12,7 @@ import { createS3RestReader } from "../../src/s3-rest-reader.js";
 import { makeCreateEvent, makeHttpEvent } from "../support/events.js";
 import { postForm } from "../support/post-form.js";
 import { decodePolicy, policyViolations, referencePolicySignature } from "../support/post-policy-rules.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   s3 = await startLocalS3();
   const config = configOf(
     loadEnv({
+      ...STACK_SET_ENV,
       BUCKET_NAME: s3.bucket,
       S3_ENDPOINT: s3.endpoint,
       AWS_REGION: "us-east-1",

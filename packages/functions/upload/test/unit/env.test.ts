@@ -1,11 +1,13 @@
 import { EnvError } from "@lambda-lab/shared";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
 const BASE = {
   BUCKET_NAME: "lab-images",
   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
   AWS_SECRET_ACCESS_KEY: "secret",
+  ...STACK_SET_ENV,
 };
 const SECRET = "a-token-secret-that-is-32-chars!!";
 
@@ -20,11 +22,13 @@ const problemsOf = (source: Record<string, string | undefined>): string => {
 };
 
 describe("loadEnv", () => {
-  it("applies the documented defaults", () => {
+  it("reads what the stack sets, defaulting only AWS_REGION (Lambda sets it; a test may not)", () => {
     const env = loadEnv(BASE);
 
     expect(env).toEqual({
-      ...BASE,
+      BUCKET_NAME: "lab-images",
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
       AWS_REGION: "us-east-1",
       ALLOWED_CONTENT_TYPES: ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"],
       MAX_UPLOAD_BYTES: 20 * 1024 * 1024,
@@ -61,12 +65,22 @@ describe("loadEnv", () => {
     });
   });
 
-  it("treats empty strings as unset, so defaults apply", () => {
-    const env = loadEnv({ ...BASE, S3_ENDPOINT: "", MAX_UPLOAD_BYTES: "", CORS_ALLOWED_ORIGINS: "" });
+  it("treats an empty optional as unset, and an empty origin list as no origins", () => {
+    const env = loadEnv({ ...BASE, S3_ENDPOINT: "", CORS_ALLOWED_ORIGINS: "" });
 
     expect(env.S3_ENDPOINT).toBeUndefined();
-    expect(env.MAX_UPLOAD_BYTES).toBe(20 * 1024 * 1024);
     expect(env.CORS_ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it("requires every setting the stack always sets: a lost one fails at init instead of a silent default", () => {
+    // AUTH_MODE above all: defaulting it to "none" would switch token checks off (fail open).
+    for (const name of ["ALLOWED_CONTENT_TYPES", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS", "AUTH_MODE"]) {
+      expect(problemsOf({ ...BASE, [name]: undefined }), name).toContain(`${name}: is not set`);
+      expect(problemsOf({ ...BASE, [name]: "" }), `${name}=""`).toMatch(new RegExp(`environment: ${name}: `));
+    }
+    expect(problemsOf({ ...BASE, CORS_ALLOWED_ORIGINS: undefined })).toContain(
+      "CORS_ALLOWED_ORIGINS: is not set",
+    );
   });
 
   it.each([

@@ -16,10 +16,12 @@ import { InvalidEventError } from "../../src/http-request.js";
 import type { ObjectReader } from "../../src/s3-rest-reader.js";
 import { issueUploadToken } from "../../src/token.js";
 import { makeBodylessEvent, makeCreateEvent, makeHttpEvent } from "../support/events.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const SECRET = "handler-test-secret-0123456789abcdef";
 const ENV = {
+  ...STACK_SET_ENV,
   BUCKET_NAME: "lab-images",
   AWS_REGION: "eu-west-1",
   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",

@@ -2,8 +2,14 @@ import { SecretReadError as ParameterReadError } from "@lambda-lab/shared";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.js";
 import { withTokenSecret } from "../../src/token-secret.js";
+import { STACK_SET_ENV } from "../support/stack-env.js";
 
-const BASE = { BUCKET_NAME: "lab-images", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" };
+const BASE = {
+  ...STACK_SET_ENV,
+  BUCKET_NAME: "lab-images",
+  AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+  AWS_SECRET_ACCESS_KEY: "secret",
+};
 const SECRET = "a-token-secret-that-is-32-chars!!";
 const NAME = "/lambda-lab/prod/upload-auth-token";
 
