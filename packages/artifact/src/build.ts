@@ -8,7 +8,13 @@ import { locatePackageDir } from "./locate.js";
 import { copyNativeModules } from "./native-modules.js";
 import { type NodeRuntime, oldestRuntime } from "./runtimes.js";
 import { stackRuntimes } from "./stack-runtimes.js";
-import { ArtifactError, probeFolder, type VerifyReport, verifyArtifact } from "./verify.js";
+import {
+  ArtifactError,
+  type PreparedProbe,
+  probeFolder,
+  type VerifyReport,
+  verifyArtifact,
+} from "./verify.js";
 
 export interface ArtifactResult {
   id: string;
@@ -106,6 +112,8 @@ export const assembleArtifact = async (
   bundleBytes: number,
   outRoot: string,
   probeRuntimes: readonly NodeRuntime[],
+  /** Probe processes already started for this artifact (prepareProbe with its handler, env and runtimes). */
+  preparedProbe?: PreparedProbe,
 ): Promise<ArtifactResult> => {
   const dir = join(outRoot, arch);
   const zipPath = join(outRoot, `${arch}.zip`);
@@ -121,7 +129,8 @@ export const assembleArtifact = async (
   const check = { handler: pkg.lambda.handler, env: pkg.lambda.verifyEnv, runtimes: probeRuntimes };
   // The zip is written from this folder, file for file: the import probe runs on it while the zip is
   // written, instead of extracting the zip afterwards.
-  const probing = probe ? probeFolder(dir, check) : undefined;
+  const probing = probe ? (preparedProbe?.probe(dir) ?? probeFolder(dir, check)) : undefined;
+  if (!probe) preparedProbe?.dispose();
   probing?.catch(() => undefined);
   const sha256 = await writeDeterministicZip(dir, zipPath);
   const verify = await verifyArtifact(zipPath, { ...check, arch, probe, probeResult: probing });

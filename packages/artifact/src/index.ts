@@ -35,8 +35,10 @@ export { findPulumiProject, type StackRuntimes, stackRuntimes } from "./stack-ru
 export {
   ArtifactError,
   LAMBDA_LIMITS,
+  type PreparedProbe,
   type ProbeResult,
   type Problem,
+  prepareProbe,
   probeFolder,
   type VerifyReport,
   verifyArtifact,

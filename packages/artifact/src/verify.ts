@@ -3,11 +3,12 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { init as initLexer, parse as parseModule } from "es-module-lexer";
 import yauzl from "yauzl";
 import { binaryMismatch, detectBinaryFormat, looksNative } from "./binary-format.js";
 import { type Arch, parseHandlerSetting } from "./lambda-config.js";
-import { nodeBinary } from "./node-binary.js";
+import { type NodeBinary, nodeBinary } from "./node-binary.js";
 import { DEFAULT_NODE_RUNTIME, type NodeRuntime } from "./runtimes.js";
 
 /** Lambda's documented package limits. */
@@ -129,41 +130,67 @@ const readZip = (zipPath: string, keep: (name: string, head: Buffer) => boolean)
     });
   });
 
-const probeExport = (
-  nodePath: string,
-  moduleFile: string,
-  exportName: string,
-  env: Record<string, string>,
-): Promise<{ type: string } | { error: string }> =>
-  new Promise((resolve) => {
-    const script = `import(${JSON.stringify(`file://${moduleFile}`)}).then((m) => process.stdout.write(JSON.stringify({ type: typeof m[${JSON.stringify(exportName)}] })), (e) => process.stdout.write(JSON.stringify({ error: String(e && e.stack || e).split("\\n").slice(0, 3).join(" | ") })))`;
-    const child = spawn(nodePath, ["--input-type=module", "-e", script], {
-      cwd: dirname(moduleFile),
-      // Only what a Lambda environment would have, plus the function's own example settings.
-      env: {
-        PATH: process.env.PATH ?? "",
-        AWS_REGION: "us-east-1",
-        AWS_LAMBDA_FUNCTION_NAME: "verify",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c));
-    child.stderr.on("data", (c: Buffer) => (err += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", () => {
+type ProbeAnswer = { type: string } | { error: string };
+
+/** One probe process: started now, told later which module to import (see prepareProbe). */
+interface ProbeProcess {
+  /** Imports `moduleFile` and reports the type of its export `exportName`; once. */
+  run(moduleFile: string, exportName: string): Promise<ProbeAnswer>;
+  kill(): void;
+}
+
+/**
+ * Starts the runtime's Node.js with only a Lambda-like environment, waiting on stdin for the module to
+ * import: Node's own start is most of a probe's time, so it can be paid while the bundle is still being
+ * built. The import itself is the one a fresh process makes, once, from the module's folder.
+ */
+const startProbe = (nodePath: string, env: Record<string, string>): ProbeProcess => {
+  const script = `import { fileURLToPath } from "node:url";
+let line = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("end", () => { if (!line.includes("\\n")) process.exit(0); });
+process.stdin.on("data", (chunk) => {
+  line += chunk;
+  if (!line.includes("\\n")) return;
+  process.stdin.destroy();
+  const { file, exportName } = JSON.parse(line);
+  process.chdir(fileURLToPath(new URL(".", file)));
+  import(file).then((m) => process.stdout.write(JSON.stringify({ type: typeof m[exportName] })), (e) => process.stdout.write(JSON.stringify({ error: String(e && e.stack || e).split("\\n").slice(0, 3).join(" | ") })));
+});`;
+  const child = spawn(nodePath, ["--input-type=module", "-e", script], {
+    // Only what a Lambda environment would have, plus the function's own example settings.
+    env: {
+      PATH: process.env.PATH ?? "",
+      AWS_REGION: "us-east-1",
+      AWS_LAMBDA_FUNCTION_NAME: "verify",
+      ...env,
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c: Buffer) => (out += c));
+  child.stderr.on("data", (c: Buffer) => (err += c));
+  // A probe killed unused (its build failed) must not fail the lab with EPIPE.
+  child.stdin.on("error", () => undefined);
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  return {
+    run: async (moduleFile, exportName) => {
+      child.stdin.end(`${JSON.stringify({ file: pathToFileURL(moduleFile).href, exportName })}\n`);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      await closed;
       clearTimeout(timer);
       try {
-        resolve(JSON.parse(out) as { type: string } | { error: string });
+        return JSON.parse(out) as ProbeAnswer;
       } catch {
-        resolve({
+        return {
           error: `the import did not finish: ${err.trim().split("\n").slice(-3).join(" | ") || "no output"}`,
-        });
+        };
       }
-    });
-  });
+    },
+    kill: () => child.kill("SIGKILL"),
+  };
+};
 
 export interface ProbeResult {
   /** The runtimes the handler was imported on, e.g. `nodejs24.x (Node.js v24.22.3)`. */
@@ -171,16 +198,50 @@ export interface ProbeResult {
   problems: Problem[];
 }
 
+/** Probe processes started ahead of the folder they will import: see prepareProbe. */
+export interface PreparedProbe {
+  /** probeFolder on the processes already started; once. */
+  probe(folder: string): Promise<ProbeResult>;
+  /** Stops the processes if the folder never comes (a failed build). */
+  dispose(): void;
+}
+
 /**
- * Imports the handler module found in `folder` (an unzipped artifact) on each runtime's own Node.js, in a
- * child process with only a Lambda-like environment, and reports what Lambda's init would: a load error, a
- * missing export, an export that is not a function.
+ * Starts the probe's processes now — one per runtime, each on its own Node.js binary and waiting for the
+ * folder — so a build can overlap Node's start with its bundling. `probe(folder)` then checks exactly what
+ * probeFolder does, in fresh processes that have imported nothing yet: verified still means imported on
+ * that runtime, in a process of its own.
  */
-export const probeFolder = async (
+export const prepareProbe = (options: Pick<VerifyOptions, "handler" | "env" | "runtimes">): PreparedProbe => {
+  const runtimes = options.runtimes ?? [DEFAULT_NODE_RUNTIME];
+  const started = runtimes.map((runtime) => {
+    const binary = nodeBinary(runtime);
+    return { binary, process: startProbe(binary.path, options.env ?? {}) };
+  });
+  let used = false;
+  const dispose = () => {
+    for (const s of started) s.process.kill();
+  };
+  return {
+    probe: async (folder) => {
+      if (used) throw new Error("a prepared probe imports one folder, once");
+      used = true;
+      try {
+        return await probeWith(folder, options.handler, started);
+      } finally {
+        dispose();
+      }
+    },
+    dispose,
+  };
+};
+
+const probeWith = async (
   folder: string,
-  options: Pick<VerifyOptions, "handler" | "env" | "runtimes">,
+  handler: string,
+  started: { binary: NodeBinary; process: ProbeProcess }[],
 ): Promise<ProbeResult> => {
-  const { module, exportName } = parseHandlerSetting(options.handler);
+  const { module, exportName } = parseHandlerSetting(handler);
   const file = HANDLER_EXTENSIONS.map((ext) => `${module}${ext}`).find((name) =>
     existsSync(join(folder, name)),
   );
@@ -193,9 +254,8 @@ export const probeFolder = async (
     };
   const probedOn: string[] = [];
   const problems: Problem[] = [];
-  for (const runtime of options.runtimes ?? [DEFAULT_NODE_RUNTIME]) {
-    const binary = nodeBinary(runtime);
-    const result = await probeExport(binary.path, join(folder, file), exportName, options.env ?? {});
+  for (const { binary, process: probe } of started) {
+    const result = await probe.run(join(folder, file), exportName);
     const on = `${binary.runtime} (Node.js ${binary.version})`;
     probedOn.push(on);
     if ("error" in result)
@@ -216,6 +276,16 @@ export const probeFolder = async (
   }
   return { probedOn, problems };
 };
+
+/**
+ * Imports the handler module found in `folder` (an unzipped artifact) on each runtime's own Node.js, in a
+ * child process with only a Lambda-like environment, and reports what Lambda's init would: a load error, a
+ * missing export, an export that is not a function.
+ */
+export const probeFolder = (
+  folder: string,
+  options: Pick<VerifyOptions, "handler" | "env" | "runtimes">,
+): Promise<ProbeResult> => prepareProbe(options).probe(folder);
 
 /**
  * Checks a zip the way Lambda will load it, so a broken artifact fails the build instead of answering 502

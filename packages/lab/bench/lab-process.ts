@@ -13,6 +13,8 @@ export interface LabProcess {
   lines(): string[];
   /** Resident memory of the lab process and of its esbuild service, in MB (Linux /proc). */
   rss(): { labMb: number; esbuildMb: number };
+  /** One function's execution environments (a hot reload's parked one too), by their AWS_LAMBDA_FUNCTION_NAME. */
+  environmentsOf(functionId: string): number;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,14 @@ const rssMbOf = (pid: number): number => {
     return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
   } catch {
     return 0;
+  }
+};
+
+const procFile = (pid: number, name: string): string => {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, "utf8");
+  } catch {
+    return "";
   }
 };
 
@@ -118,6 +128,13 @@ export const startLabProcess = (
               .filter((c) => c.comm === "esbuild")
               .reduce((sum, c) => sum + rssMbOf(c.pid), 0),
           }),
+          // By environment, not comm: Node.js 24 names its main thread "MainThread".
+          environmentsOf: (functionId) =>
+            childrenOf(child.pid ?? 0).filter((c) =>
+              procFile(c.pid, "environ")
+                .split("\0")
+                .some((v) => v.startsWith("AWS_LAMBDA_FUNCTION_NAME=") && v.endsWith(`-${functionId}`)),
+            ).length,
           stop: () =>
             new Promise((res) => {
               if (child.exitCode !== null) return res();

@@ -43,8 +43,8 @@ const MAX_RECORDS = 200;
 
 /**
  * The sources an artifact was built from, read from its own source map (`sources`, relative to the map),
- * outside node_modules. A file that put no code in the bundle (types, an inlined constant) is not listed
- * there, which is why the folders, not just these files, are watched until the first rebuild's metafile.
+ * outside node_modules. A file that put no code in the bundle (types, a barrel, an inlined constant) is not
+ * listed there, which is why their folders, not just these files, are watched.
  */
 export const sourcesOfArtifact = (codeDir: string): string[] => {
   try {
@@ -71,11 +71,17 @@ const foldersUnder = (dir: string): string[] => {
 
 const SOURCE = /\.(ts|mts|cts|tsx|js|mjs|cjs|json)$/;
 
-/** What a function's reload listens to: the exact inputs after a rebuild, else the folders holding them. */
+/**
+ * What a function's reload listens to: the folders of the files that put code in its bundle (the source map
+ * names them, at start and after each rebuild) and its own src/ tree; any source file saved there.
+ */
 interface Watched {
   folders: Set<string>;
-  inputs: Set<string> | undefined;
 }
+
+const watchedFolders = (sources: readonly string[], packageDir: string): Watched => ({
+  folders: new Set([...sources.map((f) => dirname(f)), ...foldersUnder(join(packageDir, "src"))]),
+});
 
 /**
  * `pnpm dev`'s hot reload: watches each function's bundled sources (its own and the workspace packages it
@@ -106,8 +112,7 @@ export const startHotReload = (options: HotReloadOptions): HotReload => {
     for (const w of watched.values()) for (const f of w.folders) folders.add(f);
     watcher.setFolders(folders);
   };
-  const affects = (w: Watched, path: string) =>
-    w.inputs ? w.inputs.has(path) : w.folders.has(dirname(path)) && SOURCE.test(path);
+  const affects = (w: Watched, path: string) => w.folders.has(dirname(path)) && SOURCE.test(path);
   const onChange = (changed: string[]) => {
     for (const fn of options.functions) {
       const w = watched.get(fn.id);
@@ -115,11 +120,8 @@ export const startHotReload = (options: HotReloadOptions): HotReload => {
       if (mine.length > 0) void reload(fn.id, mine);
     }
   };
-  for (const fn of options.functions) {
-    const files = sourcesOfArtifact(fn.codeDir);
-    const folders = new Set([...files.map((f) => dirname(f)), ...foldersUnder(join(fn.packageDir, "src"))]);
-    watched.set(fn.id, { folders, inputs: undefined });
-  }
+  for (const fn of options.functions)
+    watched.set(fn.id, watchedFolders(sourcesOfArtifact(fn.codeDir), fn.packageDir));
   const watcher: FolderWatcher = watchFolders([], onChange);
   refreshWatch();
 
@@ -129,6 +131,9 @@ export const startHotReload = (options: HotReloadOptions): HotReload => {
     const short = changed.map((c) => relative(options.repoRoot, c));
     let record: ReloadRecord;
     try {
+      // The next environment boots while esbuild bundles (and the probe's Node starts): after the swap, the
+      // cold start pays only its import. A failed rebuild leaves it for the old code's next cold start.
+      options.runtime.prepareColdStart(id);
       const build = await buildOf(id);
       const result = await build.rebuild();
       // Retire before anything else can start a worker: the next invocation must meet the new code.
@@ -142,8 +147,7 @@ export const startHotReload = (options: HotReloadOptions): HotReload => {
         verifyMs: result.timings.assembleMs,
         changed: short,
       };
-      const inputs = build.inputs();
-      watched.set(id, { folders: new Set(inputs.map((f) => dirname(f))), inputs: new Set(inputs) });
+      watched.set(id, watchedFolders(build.inputs(), build.pkg.dir));
       refreshWatch();
       options.log(
         `reloaded ${id} in ${record.durationMs.toFixed(0)} ms (bundle ${result.timings.bundleMs.toFixed(0)} ms, zip + verify ${result.timings.assembleMs.toFixed(0)} ms): the next invocation is a cold start on the new code`,

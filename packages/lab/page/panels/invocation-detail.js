@@ -2,6 +2,7 @@
 import { byId, fromHtml, setHtml } from "../lib/dom.js";
 import { formatMs, outcomeLabel } from "../lib/format.js";
 import { html } from "../lib/html.js";
+import { renderInitSplit } from "../lib/init-split.js";
 
 /**
  * Invocation detail and filters for the Invocations panel's table: click (or Enter on) a row to see that
@@ -11,7 +12,7 @@ import { html } from "../lib/html.js";
  *
  * @typedef {{
  *   requestId: string; functionId: string; attempt: number; invocationType: string; source: string; status: string;
- *   cold: boolean; initDurationMs: number | null; durationMs: number; billedDurationMs: number; maxMemoryUsedMb: number;
+ *   cold: boolean; initDurationMs: number | null; initSplit?: import("../lib/init-split.js").InitSplit | null; durationMs: number; billedDurationMs: number; maxMemoryUsedMb: number;
  *   memorySizeMb: number; startedAt: string; event?: unknown; response?: unknown; error?: unknown; errorType?: string;
  *   log: string[]
  * }} Attempt
@@ -27,7 +28,7 @@ export const renderAttempt = (a) => html`<section class="attempt" data-testid="i
     <dl class="detail-figures">
       <dt>Request id</dt><dd><code>${a.requestId}</code></dd>
       <dt>Trigger</dt><dd>${a.source}${a.invocationType === "Event" ? " (async)" : ""}</dd>
-      <dt>Init duration</dt><dd>${a.initDurationMs === null ? "– (warm: no init)" : formatMs(a.initDurationMs)}</dd>
+      <dt>Init duration</dt><dd>${a.initDurationMs === null ? "– (warm: no init)" : formatMs(a.initDurationMs)}${renderInitSplit(a.initSplit, a.initDurationMs)}</dd>
       <dt>Duration</dt><dd>${formatMs(a.durationMs)} (billed ${formatMs(a.billedDurationMs)})</dd>
       <dt>Memory used</dt><dd>${a.maxMemoryUsedMb} of ${a.memorySizeMb} MB</dd>
     </dl>

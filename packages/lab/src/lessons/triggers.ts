@@ -13,7 +13,7 @@ export interface TriggerRuntime {
 /**
  * Force a cold start: retire the function's environments (idle ones stop now, busy ones when they finish),
  * then invoke it with its sample event. The new environment runs the module's init first, so the record
- * has an init duration beside the handler's own duration.
+ * has an init duration, split into its parts, beside the handler's own duration.
  */
 export const forceColdStart = async (
   deps: { runtime: TriggerRuntime; samplePayload: (id: string) => Promise<unknown> },
@@ -29,6 +29,8 @@ export const forceColdStart = async (
     status: record.status,
     cold: record.cold,
     initDurationMs: record.initDurationMs ?? null,
+    // Where the init went: runtime start, the bundle's load, its module initialisation (the lab's measure).
+    initSplit: record.initSplit ?? null,
     handlerDurationMs: record.durationMs,
     report: record.report,
   };

@@ -2,10 +2,13 @@
 // (GET …/invocation/next, POST …/response | …/error | init/error), exactly as the managed Node.js runtime
 // does, so the function bundle runs as in the cloud. Plain JavaScript: no compile step in a cold start.
 import { once } from "node:events";
+import { closeSync, openSync, readSync } from "node:fs";
 import { Agent, request } from "node:http";
+import module from "node:module";
+import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { CPU_TIME_HEADER, END_MARKER } from "./protocol.mjs";
+import { CPU_TIME_HEADER, END_MARKER, INIT_TIMING_HEADER, OPENS_WITH_CREATE_REQUIRE } from "./protocol.mjs";
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
@@ -71,13 +74,64 @@ const patchConsole = () => {
   }
 };
 
+const opensWithCreateRequire = (file) => {
+  try {
+    const fd = openSync(file, "r");
+    const head = Buffer.alloc(200);
+    const read = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    return OPENS_WITH_CREATE_REQUIRE.test(head.toString("utf8", 0, read));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * How long init's `import()` of the bundle took, and where it can be told apart without a line of lab code in
+ * the bundle: *load* (resolve, read, compile and link the module) until its first statement runs, then
+ * *evaluate* (the top-level code of every bundled module and of the composition root, top-level await
+ * included) until the import settles. The first statement is seen through module.createRequire, wrapped for
+ * that one call and restored at once; a bundle without the banner gets `importMs` only. Lambda reports
+ * neither part: its Init Duration is the whole.
+ */
+const initTiming = { importMs: 0 };
+const timedImport = async (file) => {
+  const url = pathToFileURL(file).href;
+  const original = module.createRequire;
+  let firstStatementAt;
+  const watch = opensWithCreateRequire(file);
+  if (watch) {
+    module.createRequire = function createRequire(...args) {
+      if (firstStatementAt === undefined && args[0] === url) firstStatementAt = performance.now();
+      return original.apply(this, args);
+    };
+    // The bundle's `import { createRequire } from "module"` binds to the builtin's ESM exports: sync them.
+    module.syncBuiltinESMExports();
+  }
+  const started = performance.now();
+  try {
+    return await import(url);
+  } finally {
+    const settled = performance.now();
+    if (watch) {
+      module.createRequire = original;
+      module.syncBuiltinESMExports();
+    }
+    initTiming.importMs = settled - started;
+    if (firstStatementAt !== undefined) {
+      initTiming.loadMs = firstStatementAt - started;
+      initTiming.evaluateMs = settled - firstStatementAt;
+    }
+  }
+};
+
 const loadHandler = async () => {
   const dot = handlerSpec.lastIndexOf(".");
   const moduleName = handlerSpec.slice(0, dot);
   const exportName = handlerSpec.slice(dot + 1);
   let mod;
   try {
-    mod = await import(pathToFileURL(`${taskRoot}/${moduleName}.mjs`).href);
+    mod = await timedImport(`${taskRoot}/${moduleName}.mjs`);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     if (e.code === "ERR_MODULE_NOT_FOUND" && String(e.message).includes(`${moduleName}.mjs`)) {
@@ -164,6 +218,16 @@ process.on("disconnect", () => process.exit(0));
 
 patchConsole();
 if (process.argv.includes("--lab-watch-debugger")) await startDebuggerWatcher();
+// A hot reload boots the next environment's runtime while it rebuilds: it waits here, before the import,
+// until a request needs it. The wait is no part of its init (the lab takes it out of Init Duration).
+if (process.argv.includes("--lab-park")) {
+  const parkedAt = performance.now();
+  const released = new Promise((resolve) => process.once("message", resolve));
+  // Only now is anyone listening: the lab sends its go once it has heard this (a message before is lost).
+  process.send?.("parked");
+  await released;
+  initTiming.parkedMs = performance.now() - parkedAt;
+}
 let handler;
 try {
   handler = await loadHandler();
@@ -172,12 +236,18 @@ try {
   await call("POST", "/init/error", errorBody(error), {
     "content-type": "application/json",
     "lambda-runtime-function-error-type": error?.name ?? "Runtime.UnknownError",
+    [INIT_TIMING_HEADER]: JSON.stringify(initTiming),
   });
   process.exit(1);
 }
 
-for (;;) {
-  const next = await call("GET", "/invocation/next");
+for (let first = true; ; first = false) {
+  const next = await call(
+    "GET",
+    "/invocation/next",
+    undefined,
+    first ? { [INIT_TIMING_HEADER]: JSON.stringify(initTiming) } : {},
+  );
   if (next.status !== 200) {
     process.stderr.write(`bootstrap: runtime API answered ${next.status} to next\n`);
     process.exit(1);

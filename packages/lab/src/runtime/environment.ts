@@ -5,6 +5,7 @@ import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { NodeRuntime } from "@lambda-lab/artifact";
+import { type InitSplit, splitInit, type WorkerInitTiming } from "./init-split.js";
 import { PausableTimer } from "./pausable-timer.js";
 import { END_MARKER } from "./protocol.mjs";
 import { exitMessage, timeoutMessage } from "./report.js";
@@ -48,6 +49,8 @@ export interface InvocationResult {
   errorType?: string | undefined;
   cold: boolean;
   initDurationMs?: number | undefined;
+  /** A cold start's init duration in parts (runtime start, the bundle's load and evaluation): the lab's. */
+  initSplit?: InitSplit | undefined;
   durationMs: number;
   maxMemoryUsedMb: number;
   /** CPU time the handler used (the worker measures it); undefined when it ended without a result. */
@@ -80,6 +83,11 @@ export interface EnvironmentLaunch {
   inspectPort?: number | undefined;
   /** Bumped by a hot reload: environments of an older generation run old code and are retired. */
   generation?: number;
+  /**
+   * Boot the runtime (Node.js, the bootstrap) now but import the bundle only on `release()`: a hot reload
+   * starts the next environment while it rebuilds. The wait is left out of the init duration.
+   */
+  parked?: boolean;
 }
 
 export type EnvironmentState = "starting" | "idle" | "busy" | "stopped";
@@ -142,9 +150,14 @@ export class Environment {
   state: EnvironmentState = "starting";
   /** Set once the worker first asks for work: the cold start's init duration. */
   initDurationMs: number | undefined;
+  /** Where that init time went, from the worker's own timing (see InitSplit). */
+  initSplit: InitSplit | undefined;
   invocations = 0;
   lastUsedAt = Date.now();
-  readonly generation: number;
+  /** Set at spawn, or at release for a parked environment: the code generation it imports. */
+  generation: number;
+  /** Booted and waiting for release() before it imports the bundle. */
+  parked: boolean;
   /** Set while a debugger holds the worker paused (inspect mode). */
   debuggerPaused = false;
   /** Init completed (the worker asked for work at least once). */
@@ -170,6 +183,7 @@ export class Environment {
   ) {
     this.id = hex(8);
     this.generation = launch.generation ?? 0;
+    this.parked = launch.parked === true && launch.inspectPort === undefined;
     const today = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
     this.logStreamName = `${today}/[$LATEST]${hex(16)}`;
     const env: Record<string, string> = {
@@ -195,7 +209,7 @@ export class Environment {
     const heapMb = Math.max(16, Math.floor(config.memorySizeMb * 0.85));
     const inspect = launch.inspectPort !== undefined;
     // The runtime's own Node.js binary: a bundle meets the APIs of the Node major Lambda runs, not the lab's.
-    this.child = fork(BOOTSTRAP, inspect ? ["--lab-watch-debugger"] : [], {
+    this.child = fork(BOOTSTRAP, inspect ? ["--lab-watch-debugger"] : this.parked ? ["--lab-park"] : [], {
       cwd: config.codeDir,
       env,
       execPath: launch.execPath,
@@ -213,9 +227,37 @@ export class Environment {
     this.child.stdout?.on("data", (chunk: Buffer) => this.onOutput("stdout", chunk));
     this.child.stderr?.on("data", (chunk: Buffer) => this.onOutput("stderr", chunk));
     this.child.on("exit", (code, signal) => this.onExit(code, signal));
+    this.child.on("message", (message) => this.onWorkerMessage(message));
     this.child.on("error", (error) => this.hooks.onLine(this, `worker error: ${error.message}`, undefined));
+    if (!this.parked) this.startInit();
+  }
+
+  /** Lambda's INIT phase starts: its ten-second limit, and INIT_START in the logs. */
+  private startInit(): void {
     this.initTimer.start(INIT_LIMIT_MS);
     for (const line of this.initLines) this.hooks.onLine(this, line, undefined);
+  }
+
+  /** A parked environment imports the bundle now, as an environment of `generation`. */
+  release(generation: number): void {
+    if (!this.parked || this.state === "stopped") return;
+    this.parked = false;
+    this.generation = generation;
+    this.startInit();
+    if (this.waitingAtPark) this.go();
+  }
+
+  /** The worker listens for its go only once it says it is parked; a go sent earlier would be lost. */
+  private waitingAtPark = false;
+  private onWorkerMessage(message: unknown): void {
+    if (message !== "parked") return;
+    this.waitingAtPark = true;
+    if (!this.parked) this.go();
+  }
+
+  private go(): void {
+    // A process that died while parked has no channel: its exit ends the invocation that took it.
+    if (this.child.connected) this.child.send("go");
   }
 
   /** Started (or starting) and serving no invocation. */
@@ -235,7 +277,7 @@ export class Environment {
 
   /** Runs one invocation. On a new environment this waits for init: the caller sees a cold start. */
   run(dispatch: Dispatch): Promise<InvocationResult> {
-    if (this.current || this.state === "stopped" || this.state === "busy")
+    if (this.current || this.state === "stopped" || this.state === "busy" || this.parked)
       throw new Error(`environment ${this.id} is not free`);
     return new Promise((resolve) => {
       const cold = this.state === "starting";
@@ -259,10 +301,10 @@ export class Environment {
   }
 
   /** GET /runtime/invocation/next: the worker is ready for work (after init, or after its last result). */
-  handleNext(res: ServerResponse): void {
+  handleNext(res: ServerResponse, initTiming?: WorkerInitTiming): void {
     const first = !this.ready;
     if (this.initDurationMs === undefined) {
-      this.initDurationMs = performance.now() - this.spawnedAt - this.initTimer.heldMs();
+      this.endInit(initTiming);
       this.initTimer.clear();
     }
     this.ready = true;
@@ -311,9 +353,8 @@ export class Environment {
   }
 
   /** POST /runtime/init/error: the module failed to load. The invocation that started this env fails. */
-  handleInitError(body: string, errorType: string | undefined): void {
-    if (this.initDurationMs === undefined)
-      this.initDurationMs = performance.now() - this.spawnedAt - this.initTimer.heldMs();
+  handleInitError(body: string, errorType: string | undefined, initTiming?: WorkerInitTiming): void {
+    if (this.initDurationMs === undefined) this.endInit(initTiming);
     this.initTimer.clear();
     const current = this.current;
     if (current && !current.outcome) {
@@ -326,6 +367,14 @@ export class Environment {
       current.markers = 2;
     }
     // The worker exits by itself; finish() runs from onExit so its last log lines are in.
+  }
+
+  /** Init ends here: spawn to now, less any debugger pause; its parts from the worker's own clock. */
+  private endInit(initTiming: WorkerInitTiming | undefined): void {
+    const pausedMs = this.initTimer.heldMs();
+    this.initDurationMs = performance.now() - this.spawnedAt - pausedMs - (initTiming?.parkedMs ?? 0);
+    // The worker's clock runs on through a pause: its figures would not add up to the whole.
+    this.initSplit = pausedMs > 0 ? undefined : splitInit(this.initDurationMs, initTiming);
   }
 
   /** Kills the worker. A running invocation, if any, ends with `status` (a timeout, or a crash). */
@@ -466,6 +515,9 @@ export class Environment {
       errorType: outcome.errorType,
       cold: current.cold,
       initDurationMs: current.cold ? initDurationMs : undefined,
+      ...(current.cold && initDurationMs !== undefined && this.initSplit
+        ? { initSplit: this.initSplit }
+        : {}),
       // Node's timers may fire a fraction of a millisecond early by performance.now(); Lambda reports a
       // timed-out invocation as having run its whole timeout.
       // Time a debugger held the worker paused is not the function running (nor its timeout).

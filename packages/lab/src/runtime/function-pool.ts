@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type PayloadExcerpt, payloadExcerpt } from "../trace/payload.js";
 import {
   type Dispatch,
   Environment,
@@ -56,8 +57,12 @@ export interface InvokeOptions {
   clientContext?: string;
 }
 
-/** One finished invocation, as the lab records, prints and streams it. */
-export interface InvocationRecord extends InvocationResult {
+/**
+ * One finished invocation, as the lab records, prints and streams it. `payload` is its event, secrets
+ * redacted and cut to 8 KiB (trace/payload.ts): the invocation detail shows it, the tracer reads which
+ * object or request it carried. Optional for records made elsewhere (tests, older saved records).
+ */
+export interface InvocationRecord extends InvocationResult, Partial<PayloadExcerpt> {
   functionId: string;
   functionName: string;
   invocationType: InvocationType;
@@ -75,6 +80,11 @@ export interface AsyncFailure {
   payload: string;
   attempts: number;
   last: InvocationRecord;
+}
+
+/** Runs `run` once the wait before `attempt` (2 or 3) of an async event is over; returns a cancel. */
+export interface RetryScheduler {
+  schedule(retry: { functionId: string; requestId: string; attempt: number }, run: () => void): () => void;
 }
 
 /** An invocation handed to an environment (cold when that environment is new). */
@@ -105,8 +115,10 @@ export interface PoolOptions {
   runtimeApi: RuntimeApi;
   /** Idle environments are stopped after this long (Lambda recycles them after minutes). */
   idleTimeoutMs: number;
-  /** Async retries: Lambda waits about 1 and then 2 minutes; the lab's delays are configurable. */
+  /** Async retries on a plain timer when no `retryClock` is given (tests of the pool alone). */
   retryDelaysMs: readonly number[];
+  /** Waits Lambda's delays before each retry, real or fast-forwarded (src/retries/retry-clock.ts). */
+  retryClock?: RetryScheduler | undefined;
   maxRetryAttempts: number;
   hooks: PoolHooks;
   /** The runtime's Node.js binary (and, for `--inspect`, the inspector port) every environment starts with. */
@@ -131,11 +143,14 @@ export class FunctionPool {
   private readonly idle: Environment[] = [];
   private readonly idleTimers = new Map<Environment, NodeJS.Timeout>();
   private readonly queue: QueuedEvent[] = [];
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** The retries waiting for their delay, by their cancel: saved at shutdown with the queue. */
+  private readonly retryWaits = new Map<() => void, QueuedEvent>();
   private stopped = false;
   /** Bumped by retire(): environments of an older generation run replaced code. */
   private generation = 0;
   private readonly drainWaiters: { generation: number; resolve: () => void }[] = [];
+  /** Booted ahead by prepareColdStart, not yet an environment: the next cold start takes it. */
+  private parked: { env: Environment; timer: NodeJS.Timeout } | undefined;
 
   constructor(private readonly options: PoolOptions) {
     options.limit.onRelease(() => this.pump());
@@ -162,7 +177,7 @@ export class FunctionPool {
   }
   /** Async events waiting for a slot or for their retry delay. */
   get queued(): number {
-    return this.queue.length + this.retryTimers.size;
+    return this.queue.length + this.retryWaits.size;
   }
 
   /** RequestResponse: runs now or throws TooManyRequestsError. */
@@ -216,19 +231,40 @@ export class FunctionPool {
     return drained;
   }
 
+  /**
+   * A hot reload is rebuilding: boot the next environment's runtime now (Node.js and the bootstrap, parked
+   * before the import), so the cold start after the swap pays only the import. It imports whatever the
+   * artifact folder holds when a request takes it, and the wait is left out of its Init Duration.
+   */
+  prepareColdStart(): void {
+    if (this.stopped || this.inspecting || this.parked) return;
+    const env = this.spawn(true);
+    // Unused (no request came), it goes as an idle environment would.
+    const timer = setTimeout(() => env.stop("recycled"), this.options.idleTimeoutMs);
+    timer.unref();
+    this.parked = { env, timer };
+  }
+
   /** Events still queued: saved at shutdown, so a restart does not drop them. */
   pendingEvents(): { requestId: string; payload: string; source: string }[] {
-    return this.queue.map(({ requestId, payload, source }) => ({ requestId, payload, source }));
+    // A retry waiting its minute is an accepted event too: Lambda would still deliver it.
+    return [...this.queue, ...this.retryWaits.values()].map(({ requestId, payload, source }) => ({
+      requestId,
+      payload,
+      source,
+    }));
   }
 
   stop(): void {
     this.stopped = true;
     for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
+    for (const cancel of this.retryWaits.keys()) cancel();
+    this.retryWaits.clear();
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     for (const env of this.environments) env.stop("shutdown");
+    if (this.parked) clearTimeout(this.parked.timer);
+    this.parked?.env.stop("shutdown");
   }
 
   private pump(): void {
@@ -254,13 +290,13 @@ export class FunctionPool {
     }
     if (record.status === "success" || this.stopped) return;
     if (event.attempt <= this.options.maxRetryAttempts) {
-      const delay = this.options.retryDelaysMs[event.attempt - 1] ?? this.options.retryDelaysMs.at(-1) ?? 0;
-      const timer = setTimeout(() => {
-        this.retryTimers.delete(timer);
-        this.queue.push({ ...event, attempt: event.attempt + 1 });
+      const attempt = event.attempt + 1;
+      const cancel = this.scheduleRetry({ functionId: this.id, requestId: event.requestId, attempt }, () => {
+        this.retryWaits.delete(cancel);
+        this.queue.push({ ...event, attempt });
         this.pump();
-      }, delay);
-      this.retryTimers.add(timer);
+      });
+      this.retryWaits.set(cancel, { ...event, attempt });
       return;
     }
     this.options.hooks.onAsyncFailure({
@@ -270,6 +306,13 @@ export class FunctionPool {
       attempts: event.attempt,
       last: record,
     });
+  }
+
+  private scheduleRetry(retry: Parameters<RetryScheduler["schedule"]>[0], run: () => void): () => void {
+    if (this.options.retryClock) return this.options.retryClock.schedule(retry, run);
+    const delays = this.options.retryDelaysMs;
+    const timer = setTimeout(run, delays[retry.attempt - 2] ?? delays.at(-1) ?? 0);
+    return () => clearTimeout(timer);
   }
 
   private takeIdle(env: Environment): void {
@@ -291,10 +334,18 @@ export class FunctionPool {
       if (starting) return starting;
       await Promise.all([...this.environments].map((e) => new Promise<void>((r) => e.onceExited(r))));
     }
+    const parked = this.parked;
+    if (parked && parked.env.state === "starting") {
+      clearTimeout(parked.timer);
+      this.parked = undefined;
+      this.adopt(parked.env);
+      parked.env.release(this.generation);
+      return parked.env;
+    }
     return this.spawn();
   }
 
-  private spawn(): Environment {
+  private spawn(parked = false): Environment {
     const { config, runtimeApi, hooks, launch } = this.options;
     const env = new Environment(
       config,
@@ -305,12 +356,16 @@ export class FunctionPool {
         onReady: (e) => this.release(e),
         onDebugger: (e, state) => hooks.onDebugger(config.id, e.id, state),
       },
-      { ...launch, generation: this.generation },
+      { ...launch, generation: this.generation, parked },
     );
     runtimeApi.register(env);
-    this.environments.add(env);
-    hooks.onWorker(config.id, env.id, "spawned");
+    if (!parked) this.adopt(env);
     return env;
+  }
+
+  private adopt(env: Environment): void {
+    this.environments.add(env);
+    this.options.hooks.onWorker(this.id, env.id, "spawned");
   }
 
   /** Starts an environment ahead of any invocation (inspect mode), so a debugger can attach to it. */
@@ -320,6 +375,12 @@ export class FunctionPool {
   }
 
   private forget(env: Environment): void {
+    if (this.parked?.env === env) {
+      clearTimeout(this.parked.timer);
+      this.parked = undefined;
+      this.options.runtimeApi.unregister(env);
+      return;
+    }
     if (!this.environments.delete(env)) return;
     this.options.runtimeApi.unregister(env);
     this.takeIdle(env);
@@ -419,6 +480,7 @@ export class FunctionPool {
       memorySizeMb: config.memorySizeMb,
       billedDurationMs: billedDurationMs(result.durationMs, result.initDurationMs),
       report,
+      ...payloadExcerpt(dispatch.payload),
     };
     hooks.onRecord(record);
     return record;

@@ -9,6 +9,7 @@ import {
   type InvocationStarted,
   type InvocationType,
   type InvokeOptions,
+  type RetryScheduler,
 } from "./function-pool.js";
 import { startRuntimeApi } from "./runtime-api.js";
 
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   unreservedConcurrency?: number;
   idleTimeoutMs?: number;
   retryDelaysMs?: readonly number[];
+  /** Lambda's retry waits, real or fast-forwarded (src/retries/retry-clock.ts); replaces retryDelaysMs. */
+  retryClock?: RetryScheduler;
   /**
    * `pnpm dev --inspect <function>`: that function's environments open the Node inspector on `port`, one
    * at a time (its concurrency becomes 1) and kept started, and a debugger pause stops its clocks.
@@ -91,6 +94,11 @@ export interface LambdaRuntime {
    * finish. Resolves when no environment runs the old code any more.
    */
   retire(functionId: string): Promise<void>;
+  /**
+   * A hot reload is rebuilding: boot the function's next environment (Node.js, the bootstrap) now, parked
+   * before its import, for the cold start after the swap. Its Init Duration still counts that boot.
+   */
+  prepareColdStart(functionId: string): void;
   pendingEvents(): Record<string, { requestId: string; payload: string; source: string }[]>;
   stop(): Promise<void>;
 }
@@ -127,6 +135,7 @@ export const startLambdaRuntime = async (options: RuntimeOptions): Promise<Lambd
       runtimeApi,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
       retryDelaysMs: options.retryDelaysMs ?? DEFAULTS.retryDelaysMs,
+      retryClock: options.retryClock,
       maxRetryAttempts: Math.min(2, Math.max(0, fn.maxRetryAttempts ?? 2)),
       hooks: {
         onStart: (info) => events.emit("start", info),
@@ -191,6 +200,7 @@ export const startLambdaRuntime = async (options: RuntimeOptions): Promise<Lambd
         })),
       })),
     retire: (functionId) => poolOf(functionId).retire(),
+    prepareColdStart: (functionId) => poolOf(functionId).prepareColdStart(),
     pendingEvents: () => Object.fromEntries([...pools].map(([id, pool]) => [id, pool.pendingEvents()])),
     async stop() {
       const exits = [...pools.values()].flatMap((pool) =>

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Environment } from "./environment.js";
-import { CPU_TIME_HEADER } from "./protocol.mjs";
+import { parseInitTiming } from "./init-split.js";
+import { CPU_TIME_HEADER, INIT_TIMING_HEADER } from "./protocol.mjs";
 
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -38,7 +39,8 @@ export const startRuntimeApi = async (): Promise<RuntimeApi> => {
     const env = match ? environments.get(match[1]!) : undefined;
     if (!match || !env) return reply(res, 404, { errorType: "NotFound", errorMessage: req.url ?? "" });
     const [, , route, requestId, kind] = match;
-    if (route === "invocation/next" && req.method === "GET") return env.handleNext(res);
+    if (route === "invocation/next" && req.method === "GET")
+      return env.handleNext(res, parseInitTiming(req.headers[INIT_TIMING_HEADER]));
     if (req.method !== "POST") return reply(res, 405, { errorType: "MethodNotAllowed" });
     const body = await readBody(req);
     const errorType = req.headers["lambda-runtime-function-error-type"];
@@ -55,7 +57,7 @@ export const startRuntimeApi = async (): Promise<RuntimeApi> => {
       return reply(res, 202);
     }
     if (route === "init/error") {
-      env.handleInitError(body, type);
+      env.handleInitError(body, type, parseInitTiming(req.headers[INIT_TIMING_HEADER]));
       return reply(res, 202);
     }
     const cpuTimeUs = Number(req.headers[CPU_TIME_HEADER]);

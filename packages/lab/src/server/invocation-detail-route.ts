@@ -29,6 +29,7 @@ export const invocationDetail = (records: readonly InvocationRecord[], requestId
       status: r.status,
       cold: r.cold,
       initDurationMs: r.initDurationMs ?? null,
+      initSplit: r.initSplit ?? null,
       durationMs: r.durationMs,
       billedDurationMs: r.billedDurationMs,
       maxMemoryUsedMb: r.maxMemoryUsedMb,

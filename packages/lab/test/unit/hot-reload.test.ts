@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -121,5 +121,22 @@ describe("hot reload", () => {
     expect(record.error).toMatch(/Unterminated string literal[\s\S]*src\/message\.ts:1:/);
     expect(body(still)).toEqual(body(warm));
     expect(still.cold).toBe(false);
+  }, 30_000);
+
+  it("watches a file in a new folder once the code imports it (the rebuild's source map names it)", async () => {
+    // Prepare: message.ts now re-exports from a folder that did not exist when the watch started
+    await mkdir(join(pkg, "src", "words"), { recursive: true });
+    await writeFile(join(pkg, "src", "words", "word.ts"), 'export const WORD = "v5";\n');
+    const first = nextReload();
+    await save('export { WORD as MESSAGE } from "./words/word.js";\n');
+    expect((await first).ok).toBe(true);
+    expect(body(await runtime.invoke("reloadable", {})).message).toBe("v5");
+    // Act: save only the new file
+    const second = nextReload();
+    await writeFile(join(pkg, "src", "words", "word.ts"), 'export const WORD = "v6";\n');
+    const record = await second;
+    // Assess
+    expect(record.changed).toEqual(["reloadable/src/words/word.ts"]);
+    expect(body(await runtime.invoke("reloadable", {})).message).toBe("v6");
   }, 30_000);
 });

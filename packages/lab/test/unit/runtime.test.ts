@@ -207,4 +207,17 @@ describe("failures", () => {
     expect(landed).toMatchObject({ attempts: 3, requestId });
     expect(attempts).toEqual([1, 2, 3]);
   });
+
+  it("counts a retry waiting its delay as a pending event, so a restart does not drop it", async () => {
+    // Prepare: Lambda waits a minute before the first retry; the lab stops meanwhile.
+    const rt = await start({}, { retryDelaysMs: [60_000, 120_000] });
+    const failed = new Promise((resolve) => rt.events.once("invocation", resolve));
+    // Act
+    const requestId = rt.invokeAsync("probe", { action: "fail" });
+    await failed;
+    // Assess
+    await expect
+      .poll(() => rt.pendingEvents().probe)
+      .toEqual([{ requestId, payload: '{"action":"fail"}', source: "invoke" }]);
+  });
 });
