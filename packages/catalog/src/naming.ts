@@ -11,6 +11,9 @@ export const PROJECT = "lambda-lab";
 /** `lambda-lab-<stack>-<id>` (Lambda: at most 64 of A-Z a-z 0-9 - _); its log group is /aws/lambda/<name>. */
 export const functionNameOf = (stack: string, id: CatalogId): string => `${PROJECT}-${stack}-${id}`;
 
+/** Each async function's on-failure destination queue, named after the function (one queue per function). */
+export const failureQueueNameOf = (functionName: string): string => `${functionName}-failures`;
+
 /** `/lambda-lab/<stack>/<id>`: the SSM SecureString a function reads. */
 export const parameterNameOf = (stack: string, id: ParameterId): string => `/${PROJECT}/${stack}/${id}`;
 

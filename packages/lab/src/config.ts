@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { toEnvironment as alertsEnvironment } from "@lambda-lab/alerts/environment";
+import { type CatalogId, functionNameOf } from "@lambda-lab/catalog";
 import { toEnvironment as dailyStatsEnvironment } from "@lambda-lab/daily-stats/environment";
 import {
   ASYNC_RETRY_ATTEMPTS,
   bucketNameOf,
   FUNCTION_IDS,
   type FunctionId,
-  PROJECT,
   readStackConfigFile,
   type StackConfig,
   stackConfigPath,
@@ -60,7 +60,9 @@ export const loadStack = (stack: string, repoRoot: string): LabStack => {
     warnings.push(
       `uploadAllowedContentTypes lists ${dropped.join(", ")}, which the upload function does not accept; the lab leaves ${dropped.length === 1 ? "it" : "them"} out`,
     );
-  const functionName = (id: string) => `${PROJECT}-${stack}-${id}`;
+  // The catalog's naming (as deployed); the lab's fixture functions and its one on-failure queue follow the
+  // same template, hence the widened id.
+  const functionName = (id: string) => functionNameOf(stack, id as CatalogId);
   return {
     config,
     region,
@@ -80,6 +82,8 @@ export interface LocalEndpoints {
   stateDir: string;
   /** Origins of the lab's own pages, allowed by CORS besides the stack's. */
   labOrigins: string[];
+  /** The lab page, which Slack cards link to instead of the AWS console; the first lab origin's root by default. */
+  pageUrl?: string;
   uploadTokenSecret: string;
   /** Sign as `LAB-<ID>` (the IAM preflight's proxy tells the callers apart by it) instead of s3rver's key. */
   perFunctionCredentials?: boolean;
@@ -96,6 +100,10 @@ export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCES
  * preflight's S3 proxy knows the caller from the key in the signature (src/iam/s3-proxy.ts).
  */
 export const labAccessKeyId = (id: string): string => `LAB-${id.toUpperCase()}`;
+
+/** The page an invocation or alarm opens at (`#invocation=…`, `#alarm=…`), for the alerts' Slack links. */
+const labPage = (local: LocalEndpoints): string | undefined =>
+  local.pageUrl ?? (local.labOrigins[0] ? `${local.labOrigins[0]}/` : undefined);
 
 /**
  * Each function's environment, built by the function's own `toEnvironment` from the stack config, as the
@@ -161,6 +169,7 @@ export const functionEnvironment = (
       return alertsEnvironment({
         slackWebhook: { url: local.slackWebhookUrl },
         dedupWindowSeconds: config.alerts.dedupWindowSeconds,
+        ...(labPage(local) ? { consoleBaseUrl: labPage(local) } : {}),
       });
   }
 };

@@ -26,6 +26,7 @@ import {
   makeSnsEvent,
   makeSqsEvent,
   rdsLogGroup,
+  toHttpApiEvent,
 } from "../src/index.js";
 
 /** The issues Powertools' schema finds, as `path: message` lines: [] when it accepts the event. */
@@ -162,6 +163,78 @@ describe("API Gateway HTTP API (payload 2.0)", () => {
         timeEpoch: Date.parse("2026-11-25T12:00:00Z"),
       },
     });
+  });
+});
+
+describe("API Gateway HTTP API (payload 2.0) from a received request", () => {
+  const received = {
+    method: "GET",
+    url: "/uploads/01KB?tag=a&tag=b%20c",
+    headers: {
+      Host: "abc123.execute-api.eu-west-1.amazonaws.com",
+      "User-Agent": "curl/8",
+      "X-Forwarded-For": ["198.51.100.1", "203.0.113.9"],
+      Cookie: "session=s1; theme=dark",
+    },
+    routeKey: "GET /uploads/{id}",
+    pathParameters: { id: "01KB" },
+    time: new Date("2026-11-25T12:00:00Z"),
+    requestId: "Xy4Z1gGtjoEEMUQ=",
+    apiId: "abc123",
+    accountId: "123456789012",
+    sourceIp: "198.51.100.1",
+  };
+
+  it("builds an event Powertools' APIGatewayProxyEventV2Schema accepts, with the route that matched", () => {
+    const event = toHttpApiEvent(received);
+
+    expect(issuesOf(APIGatewayProxyEventV2Schema, event)).toEqual([]);
+    expect(event).toMatchObject({
+      routeKey: "GET /uploads/{id}",
+      pathParameters: { id: "01KB" },
+      requestContext: {
+        routeKey: "GET /uploads/{id}",
+        domainPrefix: "abc123",
+        http: { userAgent: "curl/8" },
+      },
+    });
+  });
+
+  it("joins repeated headers and query parameters with commas and moves the cookies out of the headers", () => {
+    const event = toHttpApiEvent(received);
+
+    expect(event.headers["x-forwarded-for"]).toBe("198.51.100.1,203.0.113.9");
+    expect(event.queryStringParameters).toEqual({ tag: "a,b c" });
+    expect(event.cookies).toEqual(["session=s1", "theme=dark"]);
+    expect(event.headers).not.toHaveProperty("cookie");
+  });
+
+  it.each([
+    ["application/json", false],
+    ["text/plain; charset=utf-8", false],
+    ["application/x-www-form-urlencoded", true],
+    ["image/png", true],
+    [undefined, true],
+  ] as const)("passes a %s body base64-encoded: %s", (contentType, base64) => {
+    const body = Buffer.from('{"a":1}');
+
+    const event = toHttpApiEvent({
+      ...received,
+      method: "POST",
+      headers: contentType ? { "content-type": contentType } : {},
+      body,
+    });
+
+    expect(issuesOf(APIGatewayProxyEventV2Schema, event)).toEqual([]);
+    expect(event.isBase64Encoded).toBe(base64);
+    expect(Buffer.from(event.body ?? "", base64 ? "base64" : "utf8")).toEqual(body);
+  });
+
+  it("leaves the body out when the request has none", () => {
+    const event = toHttpApiEvent({ ...received, body: Buffer.alloc(0) });
+
+    expect("body" in event).toBe(false);
+    expect(event.isBase64Encoded).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { failureQueueNameOf } from "@lambda-lab/catalog";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../artifacts.js";
@@ -111,7 +112,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       this.failureQueue = new aws.sqs.Queue(
         `${name}-failures`,
         {
-          name: `${args.functionName}-failures`,
+          name: failureQueueNameOf(args.functionName),
           sqsManagedSseEnabled: true,
           messageRetentionSeconds: 14 * 24 * 3600,
           // At least the longest Lambda timeout, so any consumer (the alerts function) may read it.

@@ -1,7 +1,7 @@
 import { PREFIXES } from "@lambda-lab/shared";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_CORS_MAX_AGE_SECONDS } from "../emulated.js";
+import { bucketCorsRule } from "../emulated.js";
 
 /** The bucket's key layout lives once, in @lambda-lab/shared; the triggers and IAM scopes use it from here. */
 export { PREFIXES };
@@ -158,16 +158,8 @@ export class Storage extends pulumi.ComponentResource {
       `${name}-cors`,
       {
         bucket,
-        corsRules: [
-          {
-            // The browser POSTs the file with the presigned form, then reads variants with presigned GETs.
-            allowedMethods: ["POST", "GET", "HEAD"],
-            allowedOrigins: args.corsAllowedOrigins,
-            allowedHeaders: ["*"],
-            exposeHeaders: ["ETag"],
-            maxAgeSeconds: BUCKET_CORS_MAX_AGE_SECONDS,
-          },
-        ],
+        // One rule, stated in emulated.ts: the local lab's S3 applies the same one.
+        corsRules: [bucketCorsRule(args.corsAllowedOrigins)],
       },
       { parent: this },
     );

@@ -8,7 +8,7 @@ import {
 } from "@lambda-lab/catalog";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { API_STAGE } from "../emulated.js";
+import { API_STAGE, apiCorsOf } from "../emulated.js";
 import { ALERTS_QUEUE_MAX_CONCURRENCY } from "../stack-config.js";
 import { legacyFailureMappingUrns, legacyNotificationUrn, legacyRouteUrns } from "./legacy-names.js";
 import type { NodeFunction } from "./node-function.js";
@@ -28,9 +28,6 @@ export interface TriggersArgs {
   /** What the schedules must wait for: the deploy-time migrations, so no run meets an old schema. */
   schedulesAfter: pulumi.Resource[];
 }
-
-/** The methods CORS allows, in a stable order; OPTIONS for the browser's preflight. */
-const METHOD_ORDER = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /** `GET /uploads/{id}` → `get-uploads-id`: a resource name from a route key. */
 export const routeSlug = (routeKey: RouteKey): string =>
@@ -199,15 +196,8 @@ export class Triggers extends pulumi.ComponentResource {
         {
           protocolType: "HTTP",
           description: `Lambda Lab ${id} API`,
-          corsConfiguration: {
-            allowOrigins: args.corsAllowedOrigins,
-            allowMethods: METHOD_ORDER.filter(
-              (m) => m === "OPTIONS" || trigger.routes.some((r) => r.startsWith(`${m} `)),
-            ),
-            allowHeaders: ["authorization", "content-type"],
-            exposeHeaders: ["location"],
-            maxAge: 3600,
-          },
+          // One description for the program and the lab's API Gateway (src/emulated.ts).
+          corsConfiguration: apiCorsOf(id, args.corsAllowedOrigins),
         },
         { parent: this },
       );

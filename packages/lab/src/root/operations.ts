@@ -1,10 +1,10 @@
 import { PREFIXES } from "@lambda-lab/shared";
 import type { LabStack } from "../config.js";
 import type { createCostMeter } from "../cost/invocation-costs.js";
-import type { DataLayout } from "../paths.js";
 import { TooManyRequestsError } from "../runtime/function-pool.js";
 import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
 import { type BackdateResult, backdateUpload } from "../services/backdate-upload.js";
+import type { S3Port } from "../services/s3.js";
 import type { Recorder } from "./recorder.js";
 import type { BatchFunctionId, BatchRun, BurstResult } from "./types.js";
 
@@ -23,7 +23,8 @@ export const createOperations = (deps: {
   recorder: Pick<Recorder, "recordBatch">;
   costMeter: ReturnType<typeof createCostMeter>;
   stack: LabStack;
-  layout: DataLayout;
+  /** The local S3: "Make it N h old" reads Last-Modified through its client and sets it with `backdate`. */
+  s3: Pick<S3Port, "client" | "bucket" | "backdate">;
   emit: (type: string, data: unknown) => void;
 }): LabOperations => {
   const { runtime, emit } = deps;
@@ -67,7 +68,7 @@ export const createOperations = (deps: {
     ageUpload: async (key, hours) => {
       if (!key.startsWith(PREFIXES.uploads))
         throw new Error(`only originals under ${PREFIXES.uploads} can be aged`);
-      const result = await backdateUpload({ s3Dir: deps.layout.s3, bucket: deps.stack.bucket, key, hours });
+      const result = await backdateUpload({ s3: deps.s3, key, hours });
       emit("s3", { eventName: "Lab:Aged", key });
       return result;
     },

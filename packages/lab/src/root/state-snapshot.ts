@@ -56,6 +56,8 @@ export const stateSnapshot =
       })),
       schedules: deps.triggers.scheduler?.entries() ?? [],
       alarms: deps.triggers.alarms.status(),
+      /** The alarms' evaluation period in effect (the program's 300 s unless the lab was started shorter). */
+      alarmPeriodSeconds: deps.triggers.alarms.periodSeconds,
       onFailure: deps.triggers.onFailure.records().length,
       slackMessages: deps.slack.messages().length,
       demo: deps.demo,

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { camelId, ON_FAILURE_CONSUMERS, triggered } from "@lambda-lab/catalog";
+import { camelId, failureQueueNameOf, ON_FAILURE_CONSUMERS, triggered } from "@lambda-lab/catalog";
 import { LAB_ACCOUNT_ID, type LabStack } from "../config.js";
 import type { DataLayout } from "../paths.js";
 import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
 import { createAlarms } from "../services/alarms.js";
 import { createOnFailureQueue } from "../services/on-failure-queue.js";
 import type { LabPostgres } from "../services/postgres.js";
+import { wireS3Triggers } from "../services/s3/triggers.js";
 import type { LabS3 } from "../services/s3.js";
-import { toS3Notification } from "../services/s3-notifications.js";
 import { type Scheduler, scheduledInput, startScheduler } from "../services/scheduler.js";
 import { createSlowQueryForwarder } from "../services/slow-query-forwarder.js";
 import type { CleanupStack } from "./cleanup-stack.js";
@@ -37,7 +37,7 @@ export const wireTriggers = async (options: {
   stack: LabStack;
   layout: DataLayout;
   runtime: LambdaRuntime;
-  s3: Pick<LabS3, "onEvent">;
+  s3: Pick<LabS3, "onObjectCreated" | "onObjectRemoved">;
   postgres: Pick<LabPostgres, "onLogLine">;
   alarmPeriodMs: number;
   slowQueryBatchMs: number;
@@ -71,7 +71,8 @@ export const wireTriggers = async (options: {
   const onFailure = await createOnFailureQueue({
     file: options.layout.onFailure,
     region: stack.region,
-    queueArn: `arn:aws:sqs:${stack.region}:${LAB_ACCOUNT_ID}:${stack.functionName("on-failure")}`,
+    queueArn: (id) =>
+      `arn:aws:sqs:${stack.region}:${LAB_ACCOUNT_ID}:${failureQueueNameOf(stack.functionName(id))}`,
     functionArn: (id) => stack.functionArn(id),
     alertsFunctionId: ALERTS_ID,
     deliver: (event) => toAlerts(event, "on-failure-queue"),
@@ -93,20 +94,11 @@ export const wireTriggers = async (options: {
   options.postgres.onLogLine((line) => forwarder.push(line));
 
   // The catalog's S3 triggers (the program's bucket notification is built from the same list): each
-  // matching ObjectCreated → its function, asynchronously, as S3 invokes it.
-  options.s3.onEvent((event) => {
-    for (const r of event.Records) emit("s3", { eventName: r.eventName, key: r.s3.object.key });
-    for (const { id, trigger } of triggered("s3")) {
-      const notification = toS3Notification(event, {
-        region: stack.region,
-        target: {
-          configurationId: `${id}-${trigger.prefix}`,
-          prefix: trigger.prefix,
-          suffixes: trigger.suffixes,
-        },
-      });
-      if (notification) runtime.invokeAsync(id, notification, { source: "s3" });
-    }
+  // matching ObjectCreated → its function, asynchronously, as S3 invokes it; from the S3 port's records.
+  wireS3Triggers(options.s3, {
+    region: stack.region,
+    emit,
+    invokeAsync: (id, payload, invokeOptions) => runtime.invokeAsync(id, payload, invokeOptions),
   });
 
   const schedulePayload = (functionId: string, time: Date) =>

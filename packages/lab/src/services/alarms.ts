@@ -1,3 +1,4 @@
+import { ALARM_PERIOD_SECONDS } from "@lambda-lab/infra/emulated";
 import { makeAlarmSnsEvent } from "@lambda-lab/testing";
 import { alarmReason, evaluationNote } from "./alarm-reason.js";
 
@@ -10,6 +11,12 @@ export interface AlarmStatus {
   state: "OK" | "ALARM";
   changedAt: string | undefined;
 }
+
+/**
+ * The alarms' period when the lab is not told otherwise: the program's (`ALARM_PERIOD_SECONDS`, 300 s), so
+ * a card arrives when it would in AWS. Tests pass a short one.
+ */
+export const DEFAULT_ALARM_PERIOD_MS = ALARM_PERIOD_SECONDS * 1000;
 
 /**
  * The stack's CloudWatch alarms on each function's Errors and Throttles (Sum ≥ 1 per period), evaluated at
@@ -99,6 +106,8 @@ export const createAlarms = (options: {
         state,
         changedAt,
       })),
+    /** The period in effect, for the page (the stack's 300 s unless the lab was started with another). */
+    periodSeconds: options.periodMs / 1000,
     evaluate,
     stop: () => clearInterval(timer),
   };

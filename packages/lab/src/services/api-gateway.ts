@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { HttpFunctionId } from "@lambda-lab/catalog";
+import { type ApiCors, apiCorsOf, apiRoutesOf } from "@lambda-lab/infra/emulated";
+import { toHttpApiEvent } from "@lambda-lab/testing/api-gateway-v2";
 import { readBody } from "../http.js";
 import { TooManyRequestsError } from "../runtime/function-pool.js";
 import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
@@ -7,67 +10,119 @@ import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
 /** API Gateway HTTP APIs cap request payloads at 10 MB. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+(json|xml))/i;
-
 /** API Gateway's request id format (`Xy4Z1gGtjoEEMUQ=`-like), enough to correlate logs. */
 const apiRequestId = () => randomBytes(10).toString("base64").replace(/[+/]/g, "A");
 
+export interface MatchedRoute {
+  /** The route key the event carries: `GET /uploads/{id}`, or `$default`. */
+  routeKey: string;
+  /** The route's path variables, URL-decoded as API Gateway passes them. */
+  pathParameters: Record<string, string>;
+}
+
+type Segment = { literal: string } | { variable: string; greedy: boolean };
+
+const parseRoute = (routeKey: string) => {
+  const [method = "", path = ""] = routeKey.split(" ");
+  const segments: Segment[] = path
+    .split("/")
+    .slice(1)
+    .map((s) => {
+      const variable = /^\{([^}]+?)(\+)?\}$/.exec(s);
+      return variable ? { variable: variable[1] ?? "", greedy: variable[2] === "+" } : { literal: s };
+    });
+  return { routeKey, method, segments };
+};
+
+const decode = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/** The path variables when `segments` match the request's path, undefined when they do not. */
+const bind = (segments: readonly Segment[], parts: readonly string[]) => {
+  const params: Record<string, string> = {};
+  for (const [i, segment] of segments.entries()) {
+    if ("literal" in segment) {
+      if (parts[i] !== segment.literal) return undefined;
+    } else if (segment.greedy) {
+      const rest = parts.slice(i);
+      if (rest.length === 0 || rest.join("") === "") return undefined;
+      params[segment.variable] = decode(rest.join("/"));
+      return params;
+    } else {
+      const part = parts[i];
+      if (part === undefined || part === "") return undefined;
+      params[segment.variable] = decode(part);
+    }
+  }
+  return parts.length === segments.length ? params : undefined;
+};
+
+/** Lexicographic: the first differing rank decides. */
+const compareRanks = (a: number[], b: number[]) => {
+  for (const [i, v] of a.entries()) if (v !== b[i]) return v - (b[i] ?? 0);
+  return 0;
+};
+
 /**
- * The HTTP API event, payload format 2.0, for one request: lower-cased headers joined with commas,
- * cookies split out, a text body as-is and a binary one base64-encoded.
+ * The route API Gateway picks for a request, by its documented priority ("Routing API requests",
+ * docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html): a full match of method
+ * and path first, then a match through a greedy path variable (`{proxy+}`), then `$default`; none: no route
+ * (API Gateway answers `404 {"message":"Not Found"}`). A route's own method beats `ANY`, and among full
+ * matches the one with more literal segments wins (`/uploads/latest` over `/uploads/{id}`).
+ */
+export const matchRoute = (
+  routes: readonly string[],
+  method: string,
+  path: string,
+): MatchedRoute | undefined => {
+  const parts = path.split("/").slice(1);
+  const candidates = routes
+    .filter((r) => r !== "$default")
+    .map(parseRoute)
+    .filter((r) => r.method === method || r.method === "ANY")
+    .flatMap((r) => {
+      const params = bind(r.segments, parts);
+      if (!params) return [];
+      const greedy = r.segments.some((s) => "greedy" in s && s.greedy);
+      const literals = r.segments.filter((s) => "literal" in s).length;
+      return [{ r, params, rank: [greedy ? 1 : 0, r.method === "ANY" ? 1 : 0, -literals] }];
+    })
+    .sort((a, b) => compareRanks(a.rank, b.rank));
+  const best = candidates[0];
+  if (best) return { routeKey: best.r.routeKey, pathParameters: best.params };
+  return routes.includes("$default") ? { routeKey: "$default", pathParameters: {} } : undefined;
+};
+
+/**
+ * The HTTP API event, payload format 2.0, for one request and the route it matched, built by
+ * `@lambda-lab/testing`'s `toHttpApiEvent` (the builder checked against Powertools' schema): the lab adds
+ * only what it knows of the connection (source IP, HTTP version) and the API's ids.
  */
 export const toApiGatewayV2Event = (
   req: IncomingMessage,
   body: Buffer,
-  options: { apiId: string; stage?: string; region: string; accountId: string; now?: Date },
-) => {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === "cookie") continue;
-    headers[name] = Array.isArray(value) ? value.join(",") : value;
-  }
-  const cookies = (req.headers.cookie ?? "")
-    .split(";")
-    .map((c) => c.trim())
-    .filter(Boolean);
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-  const contentType = req.headers["content-type"] ?? "";
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
-  const now = options.now ?? new Date();
-  const method = req.method ?? "GET";
-  const host = req.headers.host ?? "localhost";
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    ...(cookies.length > 0 ? { cookies } : {}),
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: options.accountId,
-      apiId: options.apiId,
-      domainName: host,
-      domainPrefix: host.split(".")[0] ?? host,
-      http: {
-        method,
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
-        userAgent: req.headers["user-agent"] ?? "",
-      },
-      requestId: apiRequestId(),
-      routeKey: "$default",
-      stage: options.stage ?? "$default",
-      time: now.toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, "$1/$2/$3:$4 +0000"),
-      timeEpoch: now.getTime(),
-    },
-    ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
-    isBase64Encoded: !isText,
-  };
-};
+  options: { apiId: string; stage?: string; accountId: string; route: MatchedRoute; now?: Date },
+) =>
+  toHttpApiEvent({
+    method: req.method ?? "GET",
+    url: req.url ?? "/",
+    headers: req.headers,
+    body,
+    routeKey: options.route.routeKey,
+    pathParameters: options.route.pathParameters,
+    ...(options.stage ? { stage: options.stage } : {}),
+    time: options.now ?? new Date(),
+    requestId: apiRequestId(),
+    apiId: options.apiId,
+    accountId: options.accountId,
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+    protocol: `HTTP/${req.httpVersion}`,
+  });
 
 interface ProxyResult {
   statusCode: number;
@@ -114,47 +169,64 @@ export const fromLambdaResult = (payload: string): ProxyResult => {
 };
 
 export interface ApiGatewayOptions {
-  runtime: LambdaRuntime;
-  functionId: string;
-  /** The API's CORS configuration: API Gateway answers preflights and adds the headers itself. */
+  runtime: Pick<LambdaRuntime, "invoke">;
+  /** The function behind the API; its routes are the catalog's (`apiRoutesOf`), as the program deploys. */
+  functionId: HttpFunctionId;
+  /** The API's allowed origins: API Gateway answers preflights and adds the headers itself (`apiCorsOf`). */
   corsAllowedOrigins: () => readonly string[];
   region: string;
   accountId: string;
 }
 
-const corsFor = (origin: string | undefined, allowed: readonly string[]): Record<string, string> => {
+const corsFor = (origin: string | undefined, cors: ApiCors): Record<string, string> => {
+  const allowed = cors.allowOrigins;
   if (!origin || !(allowed.includes("*") || allowed.includes(origin))) return {};
   return {
     "access-control-allow-origin": allowed.includes("*") ? "*" : origin,
-    "access-control-expose-headers": "location",
+    "access-control-expose-headers": cors.exposeHeaders.join(","),
     vary: "origin",
   };
 };
 
 /**
- * A stand-in for the stack's HTTP API (API Gateway v2, `$default` route, Lambda proxy integration): each
- * request becomes a synchronous invoke of the upload function. Like API Gateway, a function error, a timeout
- * or a throttle reaches the client as `500 {"message":"Internal Server Error"}`; the lab adds
- * `x-lab-lambda-error` naming the cause, which API Gateway would only show in its logs.
+ * A stand-in for the stack's HTTP API (API Gateway v2, the catalog's routes, Lambda proxy integration): a
+ * request matching a route becomes a synchronous invoke of the function with that route key; one matching
+ * none gets API Gateway's `404 {"message":"Not Found"}` without an invocation. Like API Gateway, a function
+ * error, a timeout or a throttle reaches the client as `500 {"message":"Internal Server Error"}`; the lab
+ * adds `x-lab-lambda-error` naming the cause, which API Gateway would only show in its logs.
  */
 export const createApiGateway = (options: ApiGatewayOptions) => {
   const apiId = randomBytes(5).toString("hex");
+  const routes = apiRoutesOf(options.functionId);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const origin = req.headers.origin;
-    const allowed = options.corsAllowedOrigins();
+    const cors = apiCorsOf(options.functionId, options.corsAllowedOrigins());
+    // With CORS configured, API Gateway answers every preflight itself, whatever the routes.
     if (req.method === "OPTIONS" && req.headers["access-control-request-method"]) {
-      const cors = corsFor(origin, allowed);
+      const allow = corsFor(origin, cors);
       res.writeHead(204, {
-        ...cors,
-        ...(cors["access-control-allow-origin"]
+        ...allow,
+        ...(allow["access-control-allow-origin"]
           ? {
-              "access-control-allow-methods": "GET, POST, OPTIONS",
-              "access-control-allow-headers": "authorization, content-type",
-              "access-control-max-age": "600",
+              "access-control-allow-methods": cors.allowMethods.join(","),
+              "access-control-allow-headers": cors.allowHeaders.join(","),
+              "access-control-max-age": String(cors.maxAge),
             }
           : {}),
       });
       res.end();
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = matchRoute(routes, req.method ?? "GET", url.pathname);
+    if (!route) {
+      req.resume();
+      res.writeHead(404, {
+        "content-type": "application/json",
+        "apigw-requestid": apiRequestId(),
+        ...corsFor(origin, cors),
+      });
+      res.end(JSON.stringify({ message: "Not Found" }));
       return;
     }
     const body = await readBody(req, MAX_PAYLOAD_BYTES).catch(() => undefined);
@@ -163,17 +235,13 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
       res.end(JSON.stringify({ message: "Request Entity Too Large" }));
       return;
     }
-    const event = toApiGatewayV2Event(req, body, {
-      apiId,
-      region: options.region,
-      accountId: options.accountId,
-    });
+    const event = toApiGatewayV2Event(req, body, { apiId, accountId: options.accountId, route });
     const fail = (cause: string) => {
       res.writeHead(500, {
         "content-type": "application/json",
         "apigw-requestid": event.requestContext.requestId,
         "x-lab-lambda-error": cause,
-        ...corsFor(origin, allowed),
+        ...corsFor(origin, cors),
       });
       res.end(JSON.stringify({ message: "Internal Server Error" }));
     };
@@ -183,7 +251,7 @@ export const createApiGateway = (options: ApiGatewayOptions) => {
       const result = fromLambdaResult(record.body);
       const headers: Record<string, string | string[]> = {
         ...result.headers,
-        ...corsFor(origin, allowed),
+        ...corsFor(origin, cors),
         "apigw-requestid": event.requestContext.requestId,
       };
       if (result.cookies.length > 0) headers["set-cookie"] = result.cookies;

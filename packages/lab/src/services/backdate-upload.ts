@@ -1,5 +1,5 @@
-import { stat, utimes } from "node:fs/promises";
-import { s3rverObjectPath } from "./demo-data.js";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { NoSuchObjectError, type S3Port } from "./s3/port.js";
 
 export interface BackdateResult {
   key: string;
@@ -17,23 +17,24 @@ const hoursText = (ms: number) => {
 };
 
 /**
- * "Make it N h old": the object's Last-Modified (s3rver's file mtime) moves back to N hours ago, but never
- * forward — backdating only ever adds age. A 72 h old upload asked to be 3 h old stays 72 h old (it was
- * made younger before, which could hide it from a cleanup run that should find it).
+ * "Make it N h old": the object's Last-Modified (read with S3's HEAD) moves back to N hours ago through the
+ * S3 port's `backdate`, but never forward — backdating only ever adds age. A 72 h old upload asked to be 3 h
+ * old stays 72 h old (it was made younger before, which could hide it from a cleanup run that should find it).
  */
 export const backdateUpload = async (options: {
-  s3Dir: string;
-  bucket: string;
+  s3: Pick<S3Port, "client" | "bucket" | "backdate">;
   key: string;
   hours: number;
   now?: number;
 }): Promise<BackdateResult> => {
   const now = options.now ?? Date.now();
-  const file = s3rverObjectPath(options.s3Dir, options.bucket, options.key);
-  const before = await stat(file).catch(() => {
-    throw new Error(`no object ${options.key} in the lab's S3`);
-  });
-  const previous = before.mtime.getTime();
+  const head = await options.s3.client
+    .send(new HeadObjectCommand({ Bucket: options.s3.bucket, Key: options.key }))
+    .catch(() => {
+      throw new NoSuchObjectError(options.key);
+    });
+  if (!head.LastModified) throw new Error(`the lab's S3 reported no Last-Modified for ${options.key}`);
+  const previous = head.LastModified.getTime();
   const target = now - options.hours * 3_600_000;
   const base = { key: options.key, previousLastModified: new Date(previous).toISOString() };
   if (target >= previous)
@@ -43,7 +44,7 @@ export const backdateUpload = async (options: {
       changed: false,
       message: `already ${hoursText(now - previous)} old (older than ${options.hours} h): left as is`,
     };
-  await utimes(file, new Date(target), new Date(target));
+  await options.s3.backdate(options.key, new Date(target));
   return {
     ...base,
     lastModified: new Date(target).toISOString(),

@@ -1,22 +1,11 @@
-import { readFile, utimes } from "node:fs/promises";
-import { join } from "node:path";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { readFile } from "node:fs/promises";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { originalKey } from "@lambda-lab/shared";
 import type { Pool } from "pg";
 import { ulid } from "ulid";
+import type { S3Port } from "./s3/port.js";
 
 const DEMO_DIR = new URL("../../demo/", import.meta.url);
-
-/**
- * Where s3rver keeps an object's bytes; its mtime is the object's Last-Modified. Setting it back is the
- * lab's "time travel": an upload can be made older than the cleanup grace period without waiting hours.
- */
-export const s3rverObjectPath = (s3Dir: string, bucket: string, key: string): string =>
-  join(s3Dir, bucket, `${key}._S3rver_object`);
-
-export const backdateObject = async (s3Dir: string, bucket: string, key: string, to: Date): Promise<void> => {
-  await utimes(s3rverObjectPath(s3Dir, bucket, key), to, to);
-};
 
 /**
  * The first start's demo data: three posts, one uploaded photo attached to the first, and one upload never
@@ -24,9 +13,8 @@ export const backdateObject = async (s3Dir: string, bucket: string, key: string,
  */
 export const seedDemoData = async (options: {
   pool: Pool;
-  s3: S3Client;
-  s3Dir: string;
-  bucket: string;
+  /** The bucket's client, and `backdate` to make the orphan three days old. */
+  s3: Pick<S3Port, "client" | "bucket" | "backdate">;
 }): Promise<{ seeded: boolean; attachedKey?: string; orphanKey?: string }> => {
   const { rows } = await options.pool.query<{ n: string }>("select count(*) as n from posts");
   if (Number(rows[0]?.n ?? 0) > 0) return { seeded: false };
@@ -37,9 +25,9 @@ export const seedDemoData = async (options: {
   );
   const put = async (file: string, contentType: "image/jpeg" | "image/gif", owner: string, time: Date) => {
     const key = originalKey(ulid(time.getTime()), contentType);
-    await options.s3.send(
+    await options.s3.client.send(
       new PutObjectCommand({
-        Bucket: options.bucket,
+        Bucket: options.s3.bucket,
         Key: key,
         Body: await readFile(new URL(file, DEMO_DIR)),
         ContentType: contentType,
@@ -56,6 +44,6 @@ export const seedDemoData = async (options: {
   );
   const threeDaysAgo = new Date(now.getTime() - 3 * 86_400_000);
   const orphanKey = await put("animated.gif", "image/gif", "grace", threeDaysAgo);
-  await backdateObject(options.s3Dir, options.bucket, orphanKey, threeDaysAgo);
+  await options.s3.backdate(orphanKey, threeDaysAgo);
   return { seeded: true, attachedKey, orphanKey };
 };

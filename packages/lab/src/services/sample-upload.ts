@@ -1,8 +1,8 @@
-import { readFile, utimes } from "node:fs/promises";
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { readFile } from "node:fs/promises";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Pool } from "pg";
 import { EVENTS_DIR } from "../paths.js";
-import { s3rverObjectPath } from "./demo-data.js";
+import type { S3Port } from "./s3/port.js";
 
 const DEMO_IMAGE = new URL("../../demo/landscape.jpg", import.meta.url);
 
@@ -30,27 +30,26 @@ export const sampleUploadOf = async () => {
  */
 export const ensureSampleUpload = async (options: {
   pool: Pool;
-  s3: S3Client;
-  s3Dir: string;
-  bucket: string;
+  /** The bucket's client, and `backdate` to give the original the event's time. */
+  s3: Pick<S3Port, "client" | "bucket" | "backdate">;
 }) => {
   const sample = await sampleUploadOf();
-  const exists = await options.s3
-    .send(new HeadObjectCommand({ Bucket: options.bucket, Key: sample.key }))
+  const exists = await options.s3.client
+    .send(new HeadObjectCommand({ Bucket: options.s3.bucket, Key: sample.key }))
     .then(() => true)
     .catch(() => false);
   const body = await readFile(DEMO_IMAGE);
   if (!exists) {
-    await options.s3.send(
+    await options.s3.client.send(
       new PutObjectCommand({
-        Bucket: options.bucket,
+        Bucket: options.s3.bucket,
         Key: sample.key,
         Body: body,
         ContentType: "image/jpeg",
         Metadata: { owner: "ada" },
       }),
     );
-    await utimes(s3rverObjectPath(options.s3Dir, options.bucket, sample.key), sample.at, sample.at);
+    await options.s3.backdate(sample.key, sample.at);
   }
   await options.pool.query(
     `insert into images (key, post_id, owner_id, content_type, bytes)

@@ -1,62 +1,53 @@
 import { EventEmitter } from "node:events";
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
 import { createLabState, seedThrottles, totals } from "../../page/lib/state.js";
 import { createThrottleLog } from "../../src/server/throttle-log.js";
 import { backdateUpload } from "../../src/services/backdate-upload.js";
-import { s3rverObjectPath } from "../../src/services/demo-data.js";
+import { createMemoryS3Port } from "../../src/services/s3/memory.js";
 
 const HOUR = 3_600_000;
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
 
-/** An s3rver object file whose Last-Modified (mtime) is `ageHours` before `now`. */
-const objectAged = (ageHours: number, now: number) => {
-  const s3Dir = mkdtempSync(join(tmpdir(), "lab-age-"));
-  dirs.push(s3Dir);
+/** An upload whose Last-Modified is `ageHours` before `now`, in the in-memory S3 port. */
+const objectAged = async (ageHours: number, now: number) => {
+  const s3 = createMemoryS3Port({ bucket: "bucket", now: () => new Date(now - ageHours * HOUR) });
   const key = "uploads/01ABC.jpg";
-  const file = s3rverObjectPath(s3Dir, "bucket", key);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, "jpeg");
-  const at = new Date(now - ageHours * HOUR);
-  utimesSync(file, at, at);
-  return { s3Dir, key, file };
+  await s3.client.send(new PutObjectCommand({ Bucket: "bucket", Key: key, Body: "jpeg" }));
+  const lastModified = async () =>
+    (await s3.client.send(new HeadObjectCommand({ Bucket: "bucket", Key: key }))).LastModified?.getTime();
+  return { s3, key, lastModified };
 };
 
 describe("Make it N h old", () => {
   it("leaves a 72 h old upload 72 h old when asked for 3 h, and says so", async () => {
     const now = Date.UTC(2026, 0, 10, 12);
-    const { s3Dir, key, file } = objectAged(72, now);
+    const { s3, key, lastModified } = await objectAged(72, now);
 
-    const result = await backdateUpload({ s3Dir, bucket: "bucket", key, hours: 3, now });
+    const result = await backdateUpload({ s3, key, hours: 3, now });
 
     expect(result.changed).toBe(false);
-    expect(statSync(file).mtimeMs).toBe(now - 72 * HOUR);
+    expect(await lastModified()).toBe(now - 72 * HOUR);
     expect(result.message).toBe("already 72 h old (older than 3 h): left as is");
   });
 
   it("backdates a fresh upload to N h ago and says how old it was", async () => {
     const now = Date.UTC(2026, 0, 10, 12);
-    const { s3Dir, key, file } = objectAged(0.5, now);
+    const { s3, key, lastModified } = await objectAged(0.5, now);
 
-    const result = await backdateUpload({ s3Dir, bucket: "bucket", key, hours: 25, now });
+    const result = await backdateUpload({ s3, key, hours: 25, now });
 
     expect(result.changed).toBe(true);
-    expect(statSync(file).mtimeMs).toBe(now - 25 * HOUR);
+    expect(await lastModified()).toBe(now - 25 * HOUR);
     expect(result.lastModified).toBe(new Date(now - 25 * HOUR).toISOString());
     expect(result.message).toBe("now 25 h old (was 30 min)");
   });
 
   it("names the key when there is no such object", async () => {
-    const { s3Dir } = objectAged(1, Date.now());
+    const { s3 } = await objectAged(1, Date.now());
 
-    await expect(
-      backdateUpload({ s3Dir, bucket: "bucket", key: "uploads/missing.jpg", hours: 3 }),
-    ).rejects.toThrow("no object uploads/missing.jpg in the lab's S3");
+    await expect(backdateUpload({ s3, key: "uploads/missing.jpg", hours: 3 })).rejects.toThrow(
+      "no object uploads/missing.jpg in the lab's S3",
+    );
   });
 });
 

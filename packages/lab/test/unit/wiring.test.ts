@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { FUNCTION_IDS, functionEnvironment, loadStack } from "../../src/config.js";
 import { findRepoRoot } from "../../src/paths.js";
 import { fromLambdaResult, toApiGatewayV2Event } from "../../src/services/api-gateway.js";
-import { toS3Notification } from "../../src/services/s3-notifications.js";
+import { notifyFor } from "../../src/services/s3-notifications.js";
 import { parseScheduleExpression, startScheduler } from "../../src/services/scheduler.js";
 
 const SCHEMAS = {
@@ -54,17 +54,12 @@ describe("S3 notifications", () => {
     );
   });
 
-  it("turns s3rver's event into S3's record for keys under the trigger prefix only", () => {
-    const event = (key: string) => ({
-      Records: [
-        {
-          eventName: "ObjectCreated:Post",
-          s3: { bucket: { name: "b" }, object: { key, size: 3, eTag: '"abc"' } },
-        },
-      ],
-    });
+  it("turns the S3 port's record into S3's record for keys under the trigger prefix only", () => {
+    const event = (key: string) => [
+      { eventName: "ObjectCreated:Post", bucket: "b", key, size: 3, eTag: "abc" },
+    ];
     const target = { configurationId: "uploads-to-transform", prefix: "uploads/" };
-    const made = toS3Notification(event("uploads/my photo.jpg"), { region: "eu-west-1", target });
+    const made = notifyFor(event("uploads/my photo.jpg"), { region: "eu-west-1", target }).notification;
     expect(made?.Records[0]).toMatchObject({
       eventVersion: "2.1",
       eventSource: "aws:s3",
@@ -76,7 +71,9 @@ describe("S3 notifications", () => {
         object: { key: "uploads/my+photo.jpg", size: 3, eTag: "abc" },
       },
     });
-    expect(toS3Notification(event("variants/x/thumb.webp"), { region: "eu-west-1", target })).toBeUndefined();
+    expect(
+      notifyFor(event("variants/x/thumb.webp"), { region: "eu-west-1", target }).notification,
+    ).toBeUndefined();
   });
 });
 
@@ -132,11 +129,15 @@ describe("API Gateway mapping", () => {
         headers: { "content-type": "application/json", cookie: "s=1; t=2", host: "127.0.0.1:5180" },
       }),
       Buffer.from('{"size":1}'),
-      { apiId: "abc", region: "eu-west-1", accountId: "000000000000" },
+      {
+        apiId: "abc",
+        accountId: "000000000000",
+        route: { routeKey: "POST /uploads", pathParameters: {} },
+      },
     );
     expect(event).toMatchObject({
       version: "2.0",
-      routeKey: "$default",
+      routeKey: "POST /uploads",
       rawPath: "/uploads",
       rawQueryString: "a=1&a=2",
       cookies: ["s=1", "t=2"],
@@ -152,7 +153,7 @@ describe("API Gateway mapping", () => {
     const event = toApiGatewayV2Event(
       request({ method: "PUT", url: "/x", headers: { "content-type": "image/png" } }),
       Buffer.from([0x89, 0x50]),
-      { apiId: "abc", region: "eu-west-1", accountId: "000000000000" },
+      { apiId: "abc", accountId: "000000000000", route: { routeKey: "$default", pathParameters: {} } },
     );
     expect(event).toMatchObject({ body: "iVA=", isBase64Encoded: true });
   });
