@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { AVAILABILITY_ZONES, subnetSpecsOf } from "../stack-config/subnet-plan.js";
+import { ANYWHERE, networkRulesOf, type SecurityGroupId } from "../network-rules.js";
+import { AVAILABILITY_ZONES, type SubnetTier, subnetSpecsOf } from "../stack-config/subnet-plan.js";
 import type { InterfaceEndpointService } from "../stack-config.js";
 
 export interface NetworkArgs {
@@ -24,11 +25,11 @@ const NAT: Record<NetworkArgs["natStrategy"], awsx.types.enums.ec2.NatGatewayStr
 };
 
 const ALL_TRAFFIC = "-1";
-const ANYWHERE = "0.0.0.0/0";
 
 /**
- * The VPC over two AZs and the security groups that isolate its tiers. Every ingress rule names a source
- * group (SG-to-SG); the only world ingress is HTTP/HTTPS to a public web-app host.
+ * The VPC over two AZs and the security groups that isolate its tiers, built from network-rules.ts (the
+ * description the lab draws as well). Every ingress rule names a source group (SG-to-SG); the only world
+ * ingress is HTTP/HTTPS to a public web-app host.
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -77,81 +78,63 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = vpc.vpcId;
     this.publicSubnetIds = vpc.publicSubnetIds;
     this.privateSubnetIds = vpc.privateSubnetIds;
-    this.databaseSubnetIds = args.subnetLayout === "split" ? vpc.isolatedSubnetIds : vpc.privateSubnetIds;
-    this.webAppSubnetIds = args.webApp.public ? vpc.publicSubnetIds : vpc.privateSubnetIds;
+    const subnetsOf = (tier: SubnetTier): pulumi.Output<string[]> =>
+      tier === "public"
+        ? vpc.publicSubnetIds
+        : tier === "database"
+          ? vpc.isolatedSubnetIds
+          : vpc.privateSubnetIds;
 
-    const group = (id: string, description: string) =>
-      new aws.ec2.SecurityGroup(`${name}-${id}`, { vpcId: this.vpcId, description }, { parent: this });
-    const egressAll = (id: string, sg: aws.ec2.SecurityGroup) =>
-      new aws.vpc.SecurityGroupEgressRule(
-        `${name}-${id}-egress`,
-        { securityGroupId: sg.id, ipProtocol: ALL_TRAFFIC, cidrIpv4: ANYWHERE, description: "outbound" },
+    // Groups and rules from the one description the lab draws too (network-rules.ts).
+    const rules = networkRulesOf(args);
+    const groups = new Map<SecurityGroupId, aws.ec2.SecurityGroup>();
+    for (const spec of rules.groups) {
+      const sg = new aws.ec2.SecurityGroup(
+        `${name}-${spec.resourceName}`,
+        { vpcId: this.vpcId, description: spec.description },
         { parent: this },
       );
-    const allowFrom = (
-      id: string,
-      target: aws.ec2.SecurityGroup,
-      source: aws.ec2.SecurityGroup,
-      port: number,
-    ) =>
+      groups.set(spec.id, sg);
+      if (spec.egressAll)
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-${spec.id}-egress`,
+          { securityGroupId: sg.id, ipProtocol: ALL_TRAFFIC, cidrIpv4: ANYWHERE, description: "outbound" },
+          { parent: this },
+        );
+    }
+    const groupOf = (id: SecurityGroupId): aws.ec2.SecurityGroup => {
+      const sg = groups.get(id);
+      if (!sg)
+        throw new Error(`${name}: a rule names the ${id} security group, which this stack does not have`);
+      return sg;
+    };
+    for (const rule of rules.ingress) {
       new aws.vpc.SecurityGroupIngressRule(
-        `${name}-${id}`,
+        `${name}-${rule.id}`,
         {
-          securityGroupId: target.id,
-          referencedSecurityGroupId: source.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          description: id,
+          securityGroupId: groupOf(rule.target).id,
+          ...("group" in rule.source
+            ? { referencedSecurityGroupId: groupOf(rule.source.group).id }
+            : { cidrIpv4: rule.source.cidr }),
+          ipProtocol: rule.protocol,
+          fromPort: rule.port,
+          toPort: rule.port,
+          description: rule.description,
         },
         { parent: this },
       );
-
-    this.functionsSecurityGroup = group("functions-sg", "Lambda functions in the VPC: no ingress");
-    egressAll("functions", this.functionsSecurityGroup);
-    this.databaseSecurityGroup = group(
-      "database-sg",
-      `Database: ${args.databasePort} from functions and web app`,
-    );
-    this.efsSecurityGroup = group("efs-sg", "EFS: NFS from the functions only");
-
-    allowFrom(
-      "database-from-functions",
-      this.databaseSecurityGroup,
-      this.functionsSecurityGroup,
-      args.databasePort,
-    );
-    allowFrom("efs-from-functions", this.efsSecurityGroup, this.functionsSecurityGroup, 2049);
-
-    if (args.webApp.enabled) {
-      const web = group("web-app-sg", "Web-app host");
-      this.webAppSecurityGroup = web;
-      egressAll("web-app", web);
-      allowFrom("database-from-web-app", this.databaseSecurityGroup, web, args.databasePort);
-      if (args.webApp.public) {
-        for (const port of [80, 443]) {
-          new aws.vpc.SecurityGroupIngressRule(
-            `${name}-web-app-world-${port}`,
-            {
-              securityGroupId: web.id,
-              cidrIpv4: ANYWHERE,
-              ipProtocol: "tcp",
-              fromPort: port,
-              toPort: port,
-              description: `public ${port === 443 ? "HTTPS" : "HTTP"}`,
-            },
-            { parent: this },
-          );
-        }
-      }
     }
+    this.functionsSecurityGroup = groupOf("functions");
+    this.databaseSecurityGroup = groupOf("database");
+    this.efsSecurityGroup = groupOf("efs");
+    this.webAppSecurityGroup = groups.get("web-app");
+    const tierOf = (id: SecurityGroupId) => rules.groups.find((g) => g.id === id)?.tier ?? "private";
+    this.databaseSubnetIds = subnetsOf(tierOf("database"));
+    this.webAppSubnetIds = subnetsOf(tierOf("web-app"));
 
     this.endpoints = [];
     if (args.interfaceEndpoints.length > 0) {
-      const endpointSg = group("endpoints-sg", "Interface endpoints: HTTPS from the functions and web app");
-      allowFrom("endpoints-from-functions", endpointSg, this.functionsSecurityGroup, 443);
-      if (this.webAppSecurityGroup)
-        allowFrom("endpoints-from-web-app", endpointSg, this.webAppSecurityGroup, 443);
+      const endpointSg = groupOf("endpoints");
       for (const service of args.interfaceEndpoints) {
         this.endpoints.push(
           new aws.ec2.VpcEndpoint(
@@ -161,7 +144,7 @@ export class Network extends pulumi.ComponentResource {
               serviceName: `com.amazonaws.${args.region}.${service}`,
               vpcEndpointType: "Interface",
               privateDnsEnabled: true,
-              subnetIds: this.privateSubnetIds,
+              subnetIds: subnetsOf(tierOf("endpoints")),
               securityGroupIds: [endpointSg.id],
             },
             { parent: this },
