@@ -69,7 +69,7 @@ export const LESSONS = [
     id: "async-retries",
     title: "Async retries and on-failure destinations",
     explanation:
-      "An asynchronous invocation that fails is retried up to twice, then its event goes to the function's on-failure queue and on to Slack.",
+      "An asynchronous invocation that fails (an error or a timeout) is retried up to its MaximumRetryAttempts (at most 2): Lambda waits about 1 minute, then 2. Then its record goes to the function's on-failure queue and on to Slack; after a fix, redrive sends the original event again.",
     functions: ["transform", "orphan-cleanup", "daily-stats", "alerts"],
   },
   {
