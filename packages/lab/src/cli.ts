@@ -3,6 +3,7 @@ import { readFile, rm } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { exitCodeOf, withoutPassThrough } from "./cli/args.js";
+import { traceCommand } from "./cli/trace-command.js";
 import { IAM_MODES, type IamMode } from "./iam/preflight.js";
 import { type Lab, type LabPorts, SAMPLE_EVENTS, startLab } from "./lab.js";
 import { dataLayout, EVENTS_DIR, findRepoRoot } from "./paths.js";
@@ -11,6 +12,8 @@ const USAGE = `Usage:
   pnpm dev [--stack dev] [--quiet]            start the lab (data under .lab/, reused on the next start)
   pnpm lab invoke <function> [--event <file|->]  one invocation against the running lab (or an ephemeral one);
                                                 without --event, the function's first sample event
+  pnpm lab trace <key|requestId|alarm> [--json]  the path an object, invocation or alarm took in the running
+                                                lab, with the reason at each step (why nothing happened, too)
   pnpm lab reset                                wipe .lab/ (stop the lab first)
 
 Options for dev: --stack <name>  --data-dir <dir>  --port-<lab|upload-api|web-app|slack|s3|postgres> <n>
@@ -47,6 +50,7 @@ const readCommandLine = () => {
         "port-s3": { type: "string" },
         "port-postgres": { type: "string" },
         iam: { type: "string", default: "warn" },
+        json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -276,6 +280,26 @@ const reset = async () => {
   console.log(`removed ${dataDir}`);
 };
 
+const trace = async (query: string | undefined) => {
+  const running = await runningLab();
+  if (!running) {
+    console.error(
+      `lab trace: no lab is running with data in ${dataDir}: a trace is of what a running lab saw (pnpm dev)`,
+    );
+    return 1;
+  }
+  return traceCommand(
+    { query, api: running.urls.api, json: values.json },
+    { out: (text) => console.log(text), err: (text) => console.error(text) },
+  );
+};
+
+// `pnpm lab … | head` closes the pipe early: that ends the output, it is not a crash.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(exitCodeOf(process.exitCode));
+  throw error;
+});
+
 const command = positionals[0] ?? "dev";
 if (values.help) console.log(USAGE);
 else if (command === "dev") await dev();
@@ -285,5 +309,11 @@ else if (command === "invoke") {
     process.exitCode = 1;
   });
   process.exit(exitCodeOf(process.exitCode));
+} else if (command === "trace") {
+  const code = await trace(positionals[1]).catch((error: Error) => {
+    console.error(`lab trace: ${error.message}`);
+    return 1;
+  });
+  process.exit(code);
 } else if (command === "reset") await reset();
 else fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);

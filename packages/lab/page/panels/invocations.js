@@ -42,7 +42,8 @@ export const renderRow = (inv) => {
     <td class="num" data-label="init">${inv.cold ? formatMs(inv.initDurationMs) : "–"}</td>
     <td class="num" data-label="memory">${memory}</td>
     <td><span class="badge" data-kind="${inv.status}">${outcomeLabel(inv.status)}</span>${inv.errorType && html` <span class="hint">${inv.errorType}</span>`}</td>
-    <td>${inv.source ?? ""}${inv.invocationType === "Event" ? " (async)" : ""}${retry}</td>
+    <td>${inv.source ?? ""}${inv.invocationType === "Event" ? " (async)" : ""}${retry}
+      ${inv.requestId && html`<button type="button" class="secondary" data-trace="${inv.requestId}" data-testid="trace-invocation" title="The path this invocation took">trace</button>`}</td>
   </tr>`;
 };
 

@@ -102,6 +102,7 @@ export const renderCard = (card, graceHours) => {
       <h3>${card.filename}</h3>
       <span class="badge" data-kind="${card.phase}" data-testid="upload-status">${PHASE_LABEL[card.phase]}</span>
       <span class="hint">${formatBytes(card.size)} · ${card.contentType || "unknown type"} · ${ageText(card.at, Date.now())}</span>
+      ${card.key && html`<button type="button" class="secondary" data-trace="${card.key}" data-testid="trace-object" title="What happened to ${card.key}, step by step">Trace</button>`}
     </div>
     ${card.reason && html`<p class="reason" data-testid="upload-reason"><strong>${REASON_LABEL[card.phase] ?? "Problem"}:</strong> ${card.reason}</p>`}
     <ul class="images" aria-label="Original and variants">
@@ -109,7 +110,8 @@ export const renderCard = (card, graceHours) => {
       ${card.variants.map(
         (v) => html`<li data-testid="variant"><figure>
           <img src="${v.url}" alt="${v.name} variant, ${v.format}, ${formatDimensions(v.width, v.height)}" loading="lazy" decoding="async" width="${v.width}" height="${v.height}">
-          <figcaption><strong>${v.name}</strong><br>${v.format} · ${formatDimensions(v.width, v.height)} · ${formatBytes(v.bytes)}</figcaption>
+          <figcaption><strong>${v.name}</strong><br>${v.format} · ${formatDimensions(v.width, v.height)} · ${formatBytes(v.bytes)}
+            <button type="button" class="secondary" data-trace="${v.key}" data-testid="trace-variant" title="Why writing ${v.key} invoked nothing">trace</button></figcaption>
         </figure></li>`,
       )}
     </ul>
