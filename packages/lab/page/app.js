@@ -19,6 +19,8 @@ import { createIamPanel } from "./panels/iam.js";
 import { createInvocationDetail } from "./panels/invocation-detail.js";
 import { createInvocationsPanel } from "./panels/invocations.js";
 import { createLessons } from "./panels/lessons.js";
+import { createRetriesPanel } from "./panels/retries.js";
+import { createTracePanel } from "./panels/trace.js";
 import { createUploadPanel } from "./panels/uploads.js";
 
 /**
@@ -61,6 +63,7 @@ const alerts = createAlertsPanel();
 const cost = createCostPanel(lab);
 const architecture = createArchitecturePanel(lab);
 const iam = createIamPanel(lab);
+const retries = createRetriesPanel();
 const uploads = createUploadPanel({
   uploadApi: () => {
     if (!snapshot) throw new Error("the lab's state has not loaded yet");
@@ -97,6 +100,10 @@ const loadSnapshot = async () => {
     lab.batchRuns(),
   ]);
   snapshot = fresh;
+  // An alarm's card can only come after its period ends: say how long that is in this lab.
+  if (fresh.alarmPeriodSeconds)
+    byId("alarm-period").textContent =
+      `Alarms evaluate every ${fresh.alarmPeriodSeconds} s, as the stack's do, so a card follows a burst by up to that long.`;
   webApp = fresh.urls.webApp ? createWebAppApi(fresh.urls.webApp) : undefined;
   byId("stack-name").textContent =
     `stack ${fresh.stack ?? "?"}${fresh.timeZone ? ` · ${fresh.timeZone}` : ""}`;
@@ -129,6 +136,7 @@ const loadSnapshot = async () => {
   refreshUploads();
   void cost.refresh();
   iam.reset(/** @type {{ iam?: import("./panels/iam.js").IamView }} */ (fresh).iam);
+  retries.refresh();
 };
 
 const start = async () => {
@@ -172,6 +180,9 @@ const start = async () => {
       reload: (e) => invocations.reload(e),
       debugger: (e) => invocations.debuggerState(e),
       iam: (e) => iam.denied(e),
+      retries: retries.refresh,
+      "retry-clock": retries.refresh,
+      "on-failure": retries.refresh,
     },
     {
       onOpen: (reconnected) => {
@@ -185,6 +196,7 @@ const start = async () => {
 
 void architecture.load();
 createInvocationDetail();
+createTracePanel();
 void createLessons()
   .load()
   .catch(() => {});

@@ -5,6 +5,7 @@ import { artifactDir } from "./artifacts.js";
 import { loadStack } from "./config.js";
 import { createCostMeter } from "./cost/invocation-costs.js";
 import { findRepoRoot } from "./paths.js";
+import { prepareRetries } from "./retries/lab-retries.js";
 import { planArtifacts } from "./root/artifact-plan.js";
 import { createCleanupStack } from "./root/cleanup-stack.js";
 import { prepareDataDir } from "./root/data-dir.js";
@@ -20,9 +21,12 @@ import { stateSnapshot } from "./root/state-snapshot.js";
 import { wireTriggers } from "./root/trigger-wiring.js";
 import { DEFAULT_PORTS, type Lab, type LabOptions } from "./root/types.js";
 import { createThrottleLog } from "./server/throttle-log.js";
+import { traceRoute } from "./server/trace-route.js";
+import { DEFAULT_ALARM_PERIOD_MS } from "./services/alarms.js";
 import { seedDemoData } from "./services/demo-data.js";
 import { ensureSampleUpload } from "./services/sample-upload.js";
 import { createSlackSink } from "./services/slack-sink.js";
+import { wireTracer } from "./trace/wire.js";
 
 export { redactSecrets } from "./root/data-dir.js";
 export { SAMPLE_EVENTS, samplePayload } from "./root/sample-events.js";
@@ -61,8 +65,11 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
       ...{ stack, layout, ports, corsOrigins, iamMode, cleanups, log, emit },
     });
     await plan.building;
+    const retries = await prepareRetries({ dataDir, clock: options.retryClock });
+    cleanups.push("retry clock", () => retries.clock.stop());
+    const extras = [...(options.extraFunctions ?? []), retries.demoFunction];
     const functions = labFunctions({
-      ...{ repoRoot, stack, plan, overrides: options.functions, extras: options.extraFunctions },
+      ...{ repoRoot, stack, plan, overrides: options.functions, extras },
       local: {
         s3Endpoint: iam.s3Endpoint,
         perFunctionCredentials: iam.perFunctionCredentials,
@@ -73,11 +80,13 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         uploadTokenSecret: secrets.uploadTokenSecret,
       },
     });
+    // Before anything runs: the event-path trace follows the bus from the first event.
+    const tracer = wireTracer({ events: bus.events, functions });
     const { runtime, hotReload, inspector } = await startRuntime({
       ...{ repoRoot, stack, plan, functions, cleanups, log, emit, inspect: options.inspect },
-      extras: options.extraFunctions ?? [],
+      extras,
       idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60_000,
-      retryDelaysMs: options.retryDelaysMs ?? [2_000, 4_000],
+      retryClock: retries.clock,
       watch: !!options.watch,
     });
     const throttleLog = createThrottleLog(runtime.events);
@@ -90,14 +99,14 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     runtime.events.on("invocation", (record) => costMeter.record(record));
     const triggers = await wireTriggers({
       ...{ stack, layout, runtime, s3, postgres, cleanups, emit },
-      alarmPeriodMs: options.alarmPeriodMs ?? 60_000,
+      alarmPeriodMs: options.alarmPeriodMs ?? DEFAULT_ALARM_PERIOD_MS,
       slowQueryBatchMs: options.slowQueryBatchMs ?? 1_000,
       schedules: options.schedules !== false,
     });
     const slack = await createSlackSink(layout.slack);
     slack.onMessage((message) => emit("slack", message));
-    const operations = createOperations({ runtime, recorder, costMeter, stack, layout, emit });
-    const seed = { pool, s3: s3.client, s3Dir: layout.s3, bucket: stack.bucket };
+    const operations = createOperations({ runtime, recorder, costMeter, stack, s3, emit });
+    const seed = { pool, s3 };
     const demo = options.demoData !== false ? await seedDemoData(seed) : { seeded: false };
     // The object the sample events name (transform-s3-put, upload-status, daily-stats' days) exists.
     if (options.demoData !== false) await ensureSampleUpload(seed);
@@ -121,11 +130,18 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         return stopping;
       },
     };
+    const retriesRoute = retries.route({
+      ...{ runtime, onFailure: triggers.onFailure, slack, emit },
+      maxRetryAttempts: (id) => functions.find((f) => f.id === id)?.maxRetryAttempts ?? 2,
+      functionArn: (id) => stack.functionArn(id),
+    });
     const handlers = await doorHandlers({
       ...{ repoRoot, stack, runtime, pool, slack, secrets, recorder, emit },
       s3Client: s3.client,
+      routes: [retriesRoute, traceRoute({ trace: tracer.trace })],
       labOrigins: doors.labOrigins,
       artifactDir: (id) => artifactDir(repoRoot, id, plan.arch),
+      checkpointDemo: { functions, s3, databaseUrl: postgres.url, efsDir: layout.efs },
       server: {
         events: bus.events,
         actions: operations,

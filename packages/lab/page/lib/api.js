@@ -18,6 +18,7 @@
  * @typedef {{ functionId: string; concurrent: number; limit: number; reservedConcurrency: number | null; history: { at: number; concurrent: number }[] }} ConcurrencyView
  * @typedef {{
  *   stack?: string; timeZone?: string; bucket?: string; uploadAuthMode?: "none" | "token"; gracePeriodHours?: number;
+ *   alarmPeriodSeconds?: number;
  *   urls: { page?: string; uploadApi: string; webApp?: string; s3?: string; slackWebhook?: string };
  *   functions: LabFunction[]; reloads?: ReloadRecord[];
  *   throttles?: Record<string, { count: number; times: number[] }>

@@ -2,6 +2,15 @@
 import { announce, fromHtml } from "../lib/dom.js";
 import { formatMs } from "../lib/format.js";
 import { html } from "../lib/html.js";
+import { renderInitSplit } from "../lib/init-split.js";
+import {
+  CHECKPOINT_TRIGGER,
+  checkpointControls,
+  renderCheckpointRun,
+  runCheckpointDemo,
+  wireCheckpointControls,
+} from "./checkpoint-demo.js";
+import { NETWORK_TRIGGER, networkControls, renderNetwork, runNetwork } from "./network.js";
 
 /**
  * Lessons on the page: each catalog lesson (GET /api/lessons) as a short, closed-by-default block at the
@@ -24,6 +33,14 @@ const TRIGGER_LABEL = /** @type {Record<string, string>} */ ({
   "payload-limit": "Send 7 MB through a function",
   "handler-at-root": "Verify a zip with its handler in a folder",
   "slow-query": "Run a slow query",
+  [NETWORK_TRIGGER]: "Draw this stack's network",
+  [CHECKPOINT_TRIGGER]: "Run with a T s timeout",
+});
+
+/** Inputs a trigger reads, shown before its button (panels/network.js, panels/checkpoint-demo.js). */
+const TRIGGER_CONTROLS = /** @type {Record<string, () => import("../lib/html.js").SafeHtml>} */ ({
+  [NETWORK_TRIGGER]: networkControls,
+  [CHECKPOINT_TRIGGER]: checkpointControls,
 });
 
 /** `/api/source?path=…`, the lab's read-only view of a file. @param {string} path */
@@ -42,7 +59,7 @@ export const renderLesson = (
     <p><strong>Look for:</strong> ${lesson.lookFor}</p>
     ${
       lesson.trigger &&
-      html`<p class="lesson-trigger"><button type="button" class="secondary" data-trigger="${lesson.trigger}" data-testid="trigger-${lesson.trigger}">${TRIGGER_LABEL[lesson.trigger] ?? lesson.trigger}</button></p>
+      html`<p class="lesson-trigger">${TRIGGER_CONTROLS[lesson.trigger]?.()}<button type="button" class="secondary" data-trigger="${lesson.trigger}" data-testid="trigger-${lesson.trigger}">${TRIGGER_LABEL[lesson.trigger] ?? lesson.trigger}</button></p>
       <div class="lesson-result" data-testid="result-${lesson.trigger}" aria-live="polite"></div>`
     }
     ${
@@ -63,8 +80,9 @@ export const renderLesson = (
 export const renderTriggerResult = (trigger, result) => {
   if (trigger === "cold-start")
     return html`<p data-testid="cold-start-split"><span class="badge" data-kind="${result.cold ? "cold" : "warm"}">${result.cold ? "cold" : "warm"}</span>
-      init <strong>${result.initDurationMs === null ? "–" : formatMs(result.initDurationMs)}</strong> (module import, clients)
+      init <strong>${result.initDurationMs === null ? "–" : formatMs(result.initDurationMs)}</strong>
       · handler <strong>${formatMs(result.handlerDurationMs)}</strong> · <code>${result.requestId}</code></p>
+      ${renderInitSplit(result.initSplit, result.initDurationMs)}
       <pre class="lesson-report">${result.report}</pre>`;
   if (trigger === "payload-limit")
     return html`<p><strong>HTTP ${result.status} ${result.errorType}</strong>: ${result.message}</p>
@@ -78,6 +96,8 @@ export const renderTriggerResult = (trigger, result) => {
       <p><span class="badge" data-kind="${result.atTheRoot.ok ? "ready" : "quarantined"}">${result.atTheRoot.ok ? "verified" : "refused"}</span>
       <code>${result.atTheRoot.zip}</code> at the root: what every build ships.</p>`;
   }
+  if (trigger === NETWORK_TRIGGER) return renderNetwork(result);
+  if (trigger === CHECKPOINT_TRIGGER) return renderCheckpointRun(result);
   if (trigger === "slow-query")
     return html`<p>Ran <code>${result.statement}</code> in ${formatMs(result.tookMs)} (threshold ${formatMs(result.thresholdMs)}).
       PostgreSQL logged it; watch for its card in the Alerts panel.</p>`;
@@ -91,8 +111,10 @@ const jsonOf = async (response) => {
   return body;
 };
 
-/** Each trigger's request. @type {Record<string, () => Promise<unknown>>} */
+/** Each trigger's request; the lesson block holds the trigger's inputs. @type {Record<string, (block: Element | null) => Promise<unknown>>} */
 const TRIGGERS = {
+  [NETWORK_TRIGGER]: runNetwork,
+  [CHECKPOINT_TRIGGER]: runCheckpointDemo,
   "cold-start": () => fetch("/api/lessons/cold-start/upload", { method: "POST" }).then(jsonOf),
   "handler-at-root": () => fetch("/api/lessons/handler-at-root", { method: "POST" }).then(jsonOf),
   "slow-query": () => fetch("/api/lessons/slow-query", { method: "POST" }).then(jsonOf),
@@ -123,6 +145,10 @@ export const createLessons = () => {
       }
       box.append(fromHtml(renderLesson(lesson)));
     }
+    for (const block of document.querySelectorAll(
+      `[data-lesson] [data-testid=trigger-${CHECKPOINT_TRIGGER}]`,
+    ))
+      wireCheckpointControls(/** @type {Element} */ (block.closest(".lesson")));
     for (const button of /** @type {HTMLButtonElement[]} */ ([
       ...document.querySelectorAll("[data-trigger]"),
     ])) {
@@ -134,7 +160,7 @@ export const createLessons = () => {
         button.disabled = true;
         out.textContent = "Running…";
         try {
-          out.innerHTML = renderTriggerResult(trigger, await run()).value;
+          out.innerHTML = renderTriggerResult(trigger, await run(button.closest(".lesson"))).value;
           announce(`${TRIGGER_LABEL[trigger]}: done`);
         } catch (error) {
           out.innerHTML = html`<p class="error">${/** @type {Error} */ (error).message}</p>`.value;

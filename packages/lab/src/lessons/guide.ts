@@ -1,10 +1,19 @@
 import { LESSONS } from "@lambda-lab/catalog";
 
 /** The page's panels a lesson can show on (the section ids of page/index.html). */
-export type LessonPanel = "upload" | "invocations" | "batch" | "alerts" | "architecture" | "iam";
+export type LessonPanel = "upload" | "invocations" | "retries" | "batch" | "alerts" | "architecture" | "iam";
 
-/** A button the page offers for the lesson; each is a lab API route (src/server/lesson-routes.ts). */
-export type LessonTrigger = "cold-start" | "payload-limit" | "handler-at-root" | "slow-query";
+/**
+ * A button the page offers for the lesson; each is a lab API route (src/server/lesson-routes.ts,
+ * network-route.ts, checkpoint-demo-route.ts).
+ */
+export type LessonTrigger =
+  | "cold-start"
+  | "payload-limit"
+  | "handler-at-root"
+  | "slow-query"
+  | "network"
+  | "checkpoint-demo";
 
 export interface LessonGuide {
   panel: LessonPanel;
@@ -49,8 +58,10 @@ export const LESSON_GUIDE: Record<(typeof LESSONS)[number]["id"], LessonGuide> =
   },
   "fifteen-minutes": {
     panel: "batch",
-    tryThis: "Run orphan cleanup and read its report.",
-    lookFor: "Invocations, stop reason and “resume after”: a long run stops early and resumes.",
+    tryThis: "Generate 3,000 objects, then run orphan cleanup over them with a 2 s timeout (a dry run).",
+    lookFor:
+      "Each run pauses before its deadline; its checkpoint on EFS resumes the next, to one long run's end.",
+    trigger: "checkpoint-demo",
   },
   "presigned-uploads": {
     panel: "upload",
@@ -64,9 +75,11 @@ export const LESSON_GUIDE: Record<(typeof LESSONS)[number]["id"], LessonGuide> =
     lookFor: "transform runs from the S3 event (source s3, async); the bad file is quarantined.",
   },
   "async-retries": {
-    panel: "invocations",
-    tryThis: "Watch the Source column after a failing async invocation.",
-    lookFor: "“retry 1”, “retry 2”, then the on-failure queue and a Slack card.",
+    panel: "retries",
+    tryThis:
+      "Press “Invoke with an error” (fast-forward the clock to skip Lambda's minutes), then fix it and redrive.",
+    lookFor:
+      "Attempts 1–3 a minute, then two, apart; the on-failure record; its Slack card; the redrive succeeding.",
   },
   "orphan-cleanup": {
     panel: "batch",
@@ -97,8 +110,9 @@ export const LESSON_GUIDE: Record<(typeof LESSONS)[number]["id"], LessonGuide> =
   },
   "subnets-security-groups": {
     panel: "architecture",
-    tryThis: "Find the database and the functions that reach it on the diagram.",
-    lookFor: "They share subnets; the security group rule on port 5432 is what lets them in.",
+    tryThis: "Press “Draw this stack's network”, then pick the other layout to compare.",
+    lookFor: "The database opens to a security group, not a subnet: EFS and endpoints share its subnets, no arrow in.",
+    trigger: "network",
   },
 };
 

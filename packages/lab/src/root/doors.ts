@@ -2,11 +2,16 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type pg from "pg";
 import type { LabStack } from "../config.js";
 import { LAB_ACCOUNT_ID } from "../config.js";
-import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
+import { createCheckpointDemo } from "../lessons/checkpoint-demo.js";
+import { type LabFunction, type LambdaRuntime, startLambdaRuntime } from "../runtime/lambda-runtime.js";
+import { checkpointDemoRoute } from "../server/checkpoint-demo-route.js";
 import { invocationDetailRoute } from "../server/invocation-detail-route.js";
 import { createLabServer, type LabServerDeps } from "../server/lab-server.js";
 import { lessonRoutes } from "../server/lesson-routes.js";
+import { networkRoute } from "../server/network-route.js";
+import type { Route } from "../server/ports.js";
 import { createApiGateway } from "../services/api-gateway.js";
+import type { S3Port } from "../services/s3/port.js";
 import type { SlackSink } from "../services/slack-sink.js";
 import { createWebApp } from "../services/web-app.js";
 import type { LabSecrets } from "./data-dir.js";
@@ -29,6 +34,15 @@ export const doorHandlers = async (deps: {
   labOrigins: readonly string[];
   recorder: Pick<Recorder, "all">;
   artifactDir: (functionId: string) => string;
+  /** The 15-minute lesson runs the lab's own orphan-cleanup over its own bucket on the same S3 and EFS. */
+  checkpointDemo: {
+    functions: readonly LabFunction[];
+    s3: Pick<S3Port, "endpoint" | "client" | "backdate">;
+    databaseUrl: string;
+    efsDir: string;
+  };
+  /** Route modules of other lessons (retries, network, trace…), tried before the lab's own routes. */
+  routes: readonly Route[];
   server: Omit<LabServerDeps, "routes" | "samplePayload" | "functions" | "queries"> & {
     queries: Omit<LabServerDeps["queries"], "posts" | "slackMessages">;
   };
@@ -76,7 +90,21 @@ export const doorHandlers = async (deps: {
       slackMessages: () => deps.slack.messages(),
     },
     samplePayload,
-    routes: [lessons, invocationDetailRoute({ invocations: () => deps.recorder.all() })],
+    routes: [
+      lessons,
+      networkRoute({ config: stack.config }),
+      checkpointDemoRoute(
+        createCheckpointDemo({
+          ...deps.checkpointDemo,
+          stack,
+          baseFunction: deps.checkpointDemo.functions.find((f) => f.id === "orphan-cleanup")!,
+          startRuntime: startLambdaRuntime,
+          onInvocation: (record) => deps.emit("invocation", record),
+        }),
+      ),
+      invocationDetailRoute({ invocations: () => deps.recorder.all() }),
+      ...deps.routes,
+    ],
   });
   return { lab, uploadApi: apiGateway, webApp: webApp.handle, slack: deps.slack.handle };
 };

@@ -2,6 +2,7 @@ import { artifactDir, functionPackageDir } from "../artifacts.js";
 import { FUNCTION_IDS, type LabStack } from "../config.js";
 import { type HotReload, type ReloadRecord, startHotReload } from "../hot-reload.js";
 import { freePort, isPortFree } from "../http.js";
+import type { RetryScheduler } from "../runtime/function-pool.js";
 import { type LabFunction, type LambdaRuntime, startLambdaRuntime } from "../runtime/lambda-runtime.js";
 import type { ArtifactPlan } from "./artifact-plan.js";
 import type { CleanupStack } from "./cleanup-stack.js";
@@ -34,7 +35,7 @@ export const startRuntime = async (options: {
   functions: LabFunction[];
   extras: readonly ExtraFunction[];
   idleTimeoutMs: number;
-  retryDelaysMs: readonly number[];
+  retryClock: RetryScheduler;
   inspect: { functionId: string; port?: number } | undefined;
   watch: boolean;
   cleanups: CleanupStack;
@@ -50,7 +51,7 @@ export const startRuntime = async (options: {
     functions: options.functions,
     unreservedConcurrency: Math.max(1, accountLimit - totalReserved),
     idleTimeoutMs: options.idleTimeoutMs,
-    retryDelaysMs: options.retryDelaysMs,
+    retryClock: options.retryClock,
     inspect: inspector,
   });
   options.cleanups.push("lambda runtime", () => runtime.stop());

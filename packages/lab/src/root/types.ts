@@ -7,6 +7,7 @@ import type { BurstCost, CostSnapshot } from "../cost/invocation-costs.js";
 import type { HotReload } from "../hot-reload.js";
 import type { LabIam } from "../iam/lab-iam.js";
 import type { IamMode } from "../iam/preflight.js";
+import type { RetryClockOption } from "../retries/lab-retries.js";
 import type { InvocationRecord } from "../runtime/function-pool.js";
 import type { LambdaRuntime } from "../runtime/lambda-runtime.js";
 import type { BackdateResult } from "../services/backdate-upload.js";
@@ -73,8 +74,8 @@ export interface LabOptions {
   ports?: Partial<LabPorts>;
   /** Idle environments are stopped after this long. Default 5 minutes. */
   idleTimeoutMs?: number;
-  /** Delays before async retries 1 and 2 (Lambda: about 1 and 2 minutes). Default 2 s and 4 s. */
-  retryDelaysMs?: number[];
+  /** Lambda's async retry waits (1 and 2 minutes), real by default or fast-forwarded (src/retries/). */
+  retryClock?: RetryClockOption;
   /** The alarms' evaluation period. Default 60 s, as the stack's alarms. */
   alarmPeriodMs?: number;
   /** How long slow-query log lines are batched before delivery. Default 1 s. */

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labAccessKeyId } from "../../src/config.js";
 import type { IamSnapshot } from "../../src/iam/preflight.js";
 import { type Lab, startLab } from "../../src/lab.js";
+import { launchChromium } from "../support/page-lab.js";
 
 // The whole lab with the IAM preflight on (the default): the functions' built artifacts, unchanged, make
 // their real S3 calls through the proxy, and every one must be allowed by the policies the Pulumi program
@@ -15,7 +15,6 @@ import { type Lab, startLab } from "../../src/lab.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const RESULTS = here("../../test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ANY_PORT = { lab: 0, uploadApi: 0, webApp: 0, slack: 0, s3: 0, postgres: 0 };
 
 let lab: Lab;
@@ -143,11 +142,7 @@ describe("a denial on the page", () => {
     await lab.s3.client.send(
       new PutObjectCommand({ Bucket: lab.stack.bucket, Key: "variants/page1/thumb.webp", Body: "v" }),
     );
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu"],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(lab.urls.page);

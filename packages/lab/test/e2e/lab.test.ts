@@ -22,7 +22,7 @@ beforeAll(async () => {
     schedules: false,
     demoData: false,
     build: "never",
-    retryDelaysMs: [100, 200],
+    retryClock: { mode: "fast-forward", speed: 600 },
     alarmPeriodMs: 1_000,
     slowQueryBatchMs: 300,
     functions: { alerts: { environment: { SLACK_MIN_INTERVAL_MS: "0", DEDUP_WINDOW_SECONDS: "0" } } },

@@ -2,9 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab.js";
+import { launchChromium } from "../support/page-lab.js";
 
 /**
  * The cost panel and the live architecture diagram in headless Chromium, against the real lab: a burst of
@@ -13,7 +14,6 @@ import { type Lab, startLab } from "../../src/lab.js";
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, "..", "..", "test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let lab: Lab;
 let browser: Browser;
@@ -34,11 +34,7 @@ beforeAll(async () => {
     schedules: false,
     demoData: false,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(lab.urls.page);

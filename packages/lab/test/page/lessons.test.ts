@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab.js";
+import { launchChromium } from "../support/page-lab.js";
 
 /**
  * The lessons end to end: the real lab on free ports with a temporary data folder, the page in headless
@@ -18,7 +19,6 @@ import { type Lab, startLab } from "../../src/lab.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, "..", "..", "test-results");
 const EVENTS = join(here, "..", "..", "events");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let lab: Lab;
 let browser: Browser;
@@ -59,11 +59,7 @@ beforeAll(async () => {
     alarmPeriodMs: 2_000,
     slowQueryBatchMs: 200,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(lab.urls.page);

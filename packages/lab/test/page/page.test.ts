@@ -2,9 +2,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, startLab } from "../../src/lab.js";
+import { launchChromium } from "../support/page-lab.js";
 
 /**
  * The lab page end to end: the real lab (S3, PostgreSQL, the function artifacts in workers, the Slack sink)
@@ -15,7 +16,6 @@ import { type Lab, startLab } from "../../src/lab.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, "..", "fixtures", "images");
 const RESULTS = join(here, "..", "..", "test-results");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 800 };
 
@@ -74,18 +74,7 @@ beforeAll(async () => {
     // Alarms evaluate every 2 s instead of every minute, so a burst's throttles reach Slack while we watch.
     alarmPeriodMs: 2_000,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: DESKTOP });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
@@ -124,7 +113,8 @@ describe("the lab page", () => {
     expect(await variants.count()).toBeGreaterThan(0);
     const caption = (await variants.first().locator("figcaption").textContent()) ?? "";
     expect(caption).toMatch(/(webp|jpeg|avif|gif) · \d+×\d+ · [\d.]+ (B|KiB|MiB)/);
-    // The variant images really load from the local S3.
+    // The variant images really load from the local S3 (lazily, as a reader scrolls to them).
+    await landscape.scrollIntoViewIfNeeded();
     await expect
       .poll(() =>
         landscape

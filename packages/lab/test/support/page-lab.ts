@@ -70,7 +70,7 @@ export const startPageLab = async (
   };
 };
 
-/** Opens a lesson's block on the page, presses one of its triggers and waits for the trigger's answer. */
+/** Opens a lesson's block on the page, presses one of its triggers and waits for its answer's text. */
 export const pressTrigger = async (page: Page, lessonId: string, triggerId: string, timeout = 60_000) => {
   const block = page.locator(`[data-testid=lesson-${lessonId}]`);
   if ((await block.getAttribute("open")) === null) await block.locator("summary").click();
@@ -78,5 +78,6 @@ export const pressTrigger = async (page: Page, lessonId: string, triggerId: stri
   const result = page.locator(`[data-testid=result-${triggerId}]`);
   await expect.poll(async () => (await result.textContent()) ?? "", { timeout }).not.toMatch(/^(|Running…)$/);
   await result.scrollIntoViewIfNeeded();
-  return (await result.textContent()) ?? "";
+  // The answer as it reads: markup puts line breaks and indentation between its parts.
+  return ((await result.textContent()) ?? "").replace(/\s+/g, " ").trim();
 };

@@ -39,7 +39,7 @@ beforeAll(async () => {
     schedules: false,
     demoData: false,
     build: "never",
-    retryDelaysMs: [100, 200],
+    retryClock: { mode: "fast-forward", speed: 600 },
     functions: { alerts: { environment: { SLACK_MIN_INTERVAL_MS: "0" } } },
   });
   image = {
