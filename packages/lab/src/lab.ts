@@ -11,7 +11,7 @@ import { createCleanupStack } from "./root/cleanup-stack.js";
 import { prepareDataDir } from "./root/data-dir.js";
 import { doorHandlers } from "./root/doors.js";
 import { bindFrontDoors } from "./root/front-doors.js";
-import { labFunctions } from "./root/function-list.js";
+import { labFunctions, localEndpoints } from "./root/function-list.js";
 import { createOperations } from "./root/operations.js";
 import { labReads, labUrls } from "./root/queries.js";
 import { createEventBus, createRecorder } from "./root/recorder.js";
@@ -23,8 +23,7 @@ import { DEFAULT_PORTS, type Lab, type LabOptions } from "./root/types.js";
 import { createThrottleLog } from "./server/throttle-log.js";
 import { traceRoute } from "./server/trace-route.js";
 import { DEFAULT_ALARM_PERIOD_MS } from "./services/alarms.js";
-import { seedDemoData } from "./services/demo-data.js";
-import { ensureSampleUpload } from "./services/sample-upload.js";
+import { seedLab } from "./services/demo-data.js";
 import { createSlackSink } from "./services/slack-sink.js";
 import { wireTracer } from "./trace/wire.js";
 
@@ -68,18 +67,8 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     const retries = await prepareRetries({ dataDir, clock: options.retryClock });
     cleanups.push("retry clock", () => retries.clock.stop());
     const extras = [...(options.extraFunctions ?? []), retries.demoFunction];
-    const functions = labFunctions({
-      ...{ repoRoot, stack, plan, overrides: options.functions, extras },
-      local: {
-        s3Endpoint: iam.s3Endpoint,
-        perFunctionCredentials: iam.perFunctionCredentials,
-        databaseUrl: postgres.url,
-        slackWebhookUrl: doors.slackWebhook,
-        stateDir: layout.efs,
-        labOrigins: doors.labOrigins,
-        uploadTokenSecret: secrets.uploadTokenSecret,
-      },
-    });
+    const local = localEndpoints({ iam, postgres, doors, layout, secrets });
+    const functions = labFunctions({ repoRoot, stack, plan, overrides: options.functions, extras, local });
     // Before anything runs: the event-path trace follows the bus from the first event.
     const tracer = wireTracer({ events: bus.events, functions });
     const { runtime, hotReload, inspector } = await startRuntime({
@@ -106,10 +95,7 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
     const slack = await createSlackSink(layout.slack);
     slack.onMessage((message) => emit("slack", message));
     const operations = createOperations({ runtime, recorder, costMeter, stack, s3, emit });
-    const seed = { pool, s3 };
-    const demo = options.demoData !== false ? await seedDemoData(seed) : { seeded: false };
-    // The object the sample events name (transform-s3-put, upload-status, daily-stats' days) exists.
-    if (options.demoData !== false) await ensureSampleUpload(seed);
+    const demo = await seedLab({ pool, s3 }, options.demoData !== false);
 
     const urls = labUrls(doors, s3, stack.bucket, postgres.url);
     const reads = labReads({ recorder, triggers, s3, pool, stack, costMeter, iam });
@@ -130,18 +116,14 @@ export const startLab = async (options: LabOptions = {}): Promise<Lab> => {
         return stopping;
       },
     };
-    const retriesRoute = retries.route({
-      ...{ runtime, onFailure: triggers.onFailure, slack, emit },
-      maxRetryAttempts: (id) => functions.find((f) => f.id === id)?.maxRetryAttempts ?? 2,
-      functionArn: (id) => stack.functionArn(id),
-    });
     const handlers = await doorHandlers({
-      ...{ repoRoot, stack, runtime, pool, slack, secrets, recorder, emit },
+      ...{ repoRoot, stack, runtime, pool, slack, secrets, recorder, emit, functions, retries },
       s3Client: s3.client,
-      routes: [retriesRoute, traceRoute({ trace: tracer.trace })],
+      onFailure: triggers.onFailure,
+      routes: [traceRoute(tracer)],
       labOrigins: doors.labOrigins,
       artifactDir: (id) => artifactDir(repoRoot, id, plan.arch),
-      checkpointDemo: { functions, s3, databaseUrl: postgres.url, efsDir: layout.efs },
+      checkpointDemo: { s3, databaseUrl: postgres.url, efsDir: layout.efs },
       server: {
         events: bus.events,
         actions: operations,

@@ -111,7 +111,8 @@ export const LESSON_GUIDE: Record<(typeof LESSONS)[number]["id"], LessonGuide> =
   "subnets-security-groups": {
     panel: "architecture",
     tryThis: "Press “Draw this stack's network”, then pick the other layout to compare.",
-    lookFor: "The database opens to a security group, not a subnet: EFS and endpoints share its subnets, no arrow in.",
+    lookFor:
+      "The database opens to a security group, not a subnet: EFS and endpoints share its subnets, no arrow in.",
     trigger: "network",
   },
 };

@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { LabStack } from "../config.js";
 import { LAB_ACCOUNT_ID } from "../config.js";
 import { createCheckpointDemo } from "../lessons/checkpoint-demo.js";
+import type { prepareRetries } from "../retries/lab-retries.js";
 import { type LabFunction, type LambdaRuntime, startLambdaRuntime } from "../runtime/lambda-runtime.js";
 import { checkpointDemoRoute } from "../server/checkpoint-demo-route.js";
 import { invocationDetailRoute } from "../server/invocation-detail-route.js";
@@ -11,6 +12,7 @@ import { lessonRoutes } from "../server/lesson-routes.js";
 import { networkRoute } from "../server/network-route.js";
 import type { Route } from "../server/ports.js";
 import { createApiGateway } from "../services/api-gateway.js";
+import type { OnFailureQueue } from "../services/on-failure-queue.js";
 import type { S3Port } from "../services/s3/port.js";
 import type { SlackSink } from "../services/slack-sink.js";
 import { createWebApp } from "../services/web-app.js";
@@ -33,10 +35,14 @@ export const doorHandlers = async (deps: {
   secrets: LabSecrets;
   labOrigins: readonly string[];
   recorder: Pick<Recorder, "all">;
+  /** The functions as the runtime hosts them (retries, memory, environment). */
+  functions: readonly LabFunction[];
+  /** The async-retries lesson (its clock and demo function are already in the runtime). */
+  retries: Pick<Awaited<ReturnType<typeof prepareRetries>>, "route">;
+  onFailure: OnFailureQueue;
   artifactDir: (functionId: string) => string;
   /** The 15-minute lesson runs the lab's own orphan-cleanup over its own bucket on the same S3 and EFS. */
   checkpointDemo: {
-    functions: readonly LabFunction[];
     s3: Pick<S3Port, "endpoint" | "client" | "backdate">;
     databaseUrl: string;
     efsDir: string;
@@ -97,12 +103,17 @@ export const doorHandlers = async (deps: {
         createCheckpointDemo({
           ...deps.checkpointDemo,
           stack,
-          baseFunction: deps.checkpointDemo.functions.find((f) => f.id === "orphan-cleanup")!,
+          baseFunction: deps.functions.find((f) => f.id === "orphan-cleanup")!,
           startRuntime: startLambdaRuntime,
           onInvocation: (record) => deps.emit("invocation", record),
         }),
       ),
       invocationDetailRoute({ invocations: () => deps.recorder.all() }),
+      deps.retries.route({
+        ...{ runtime, onFailure: deps.onFailure, slack: deps.slack, emit: deps.emit },
+        maxRetryAttempts: (id) => deps.functions.find((f) => f.id === id)?.maxRetryAttempts ?? 2,
+        functionArn: (id) => stack.functionArn(id),
+      }),
       ...deps.routes,
     ],
   });

@@ -6,9 +6,30 @@ import {
   type LabStack,
   type LocalEndpoints,
 } from "../config.js";
+import type { LabIam } from "../iam/lab-iam.js";
+import type { DataLayout } from "../paths.js";
 import type { LabFunction } from "../runtime/lambda-runtime.js";
 import type { ArtifactPlan } from "./artifact-plan.js";
+import type { LabSecrets } from "./data-dir.js";
+import type { FrontDoors } from "./front-doors.js";
 import type { ExtraFunction, FunctionOverride } from "./types.js";
+
+/** What the functions reach locally in place of the cloud's endpoints (config.ts `functionEnvironment`). */
+export const localEndpoints = (deps: {
+  iam: Pick<LabIam, "s3Endpoint" | "perFunctionCredentials">;
+  postgres: { url: string };
+  doors: Pick<FrontDoors, "slackWebhook" | "labOrigins">;
+  layout: Pick<DataLayout, "efs">;
+  secrets: LabSecrets;
+}): LocalEndpoints => ({
+  s3Endpoint: deps.iam.s3Endpoint,
+  perFunctionCredentials: deps.iam.perFunctionCredentials,
+  databaseUrl: deps.postgres.url,
+  slackWebhookUrl: deps.doors.slackWebhook,
+  stateDir: deps.layout.efs,
+  labOrigins: deps.doors.labOrigins,
+  uploadTokenSecret: deps.secrets.uploadTokenSecret,
+});
 
 /**
  * The functions the runtime hosts: the stack's five as the program defines them (memory, timeout, reserved

@@ -4,6 +4,7 @@ import { originalKey } from "@lambda-lab/shared";
 import type { Pool } from "pg";
 import { ulid } from "ulid";
 import type { S3Port } from "./s3/port.js";
+import { ensureSampleUpload } from "./sample-upload.js";
 
 const DEMO_DIR = new URL("../../demo/", import.meta.url);
 
@@ -46,4 +47,19 @@ export const seedDemoData = async (options: {
   const orphanKey = await put("animated.gif", "image/gif", "grace", threeDaysAgo);
   await options.s3.backdate(orphanKey, threeDaysAgo);
   return { seeded: true, attachedKey, orphanKey };
+};
+
+/**
+ * The lab's first-start data when `enabled` (the default): the demo posts and uploads, and the object the
+ * sample events name (transform-s3-put, upload-status, daily-stats' days), so each sample does what its
+ * README says.
+ */
+export const seedLab = async (
+  deps: Parameters<typeof seedDemoData>[0],
+  enabled: boolean,
+): Promise<Awaited<ReturnType<typeof seedDemoData>> | { seeded: false }> => {
+  if (!enabled) return { seeded: false };
+  const demo = await seedDemoData(deps);
+  await ensureSampleUpload(deps);
+  return demo;
 };
