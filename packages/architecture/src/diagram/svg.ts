@@ -13,8 +13,7 @@ import {
   PADDING,
   type PlacedNode,
 } from "./layout.js";
-
-const FONT = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace";
+import { esc, FONT, n, nodeSvg } from "./svg-parts.js";
 
 const NODE_STYLE: Record<NodeKind, { fill: string; stroke: string; dash?: string }> = {
   region: { fill: "#ffffff", stroke: "#232f3e" },
@@ -57,10 +56,6 @@ export const EDGE_STYLE: Record<EdgeKind, { stroke: string; dash?: string; width
     network: { stroke: "#7a4fd1", dash: "1 3", width: 1.4, legend: "security-group rule / route" },
   };
 
-const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-
 const styleOf = (node: PlacedNode) => {
   if (node.kind === "tier") {
     const tier = (node.label[0] ?? "").split(" ")[0] ?? "";
@@ -69,20 +64,7 @@ const styleOf = (node: PlacedNode) => {
   return NODE_STYLE[node.kind];
 };
 
-const nodeSvg = (node: PlacedNode): string => {
-  const style = styleOf(node);
-  const dash = "dash" in style && style.dash ? ` stroke-dasharray="${style.dash}"` : "";
-  const rect = `<rect x="${n(node.x)}" y="${n(node.y)}" width="${n(node.width)}" height="${n(node.height)}" rx="${node.group ? 8 : 5}" fill="${style.fill}" stroke="${style.stroke}"${dash}/>`;
-  const text = node.group
-    ? `<text x="${n(node.x + PADDING * 2)}" y="${n(node.y + GROUP_LABEL_HEIGHT - 4)}" font-weight="bold" fill="${style.stroke}">${esc(node.label[0] ?? "")}</text>`
-    : node.label
-        .map(
-          (line, i) =>
-            `<text x="${n(node.x + PADDING)}" y="${n(node.y + PADDING + (i + 1) * LINE_HEIGHT - 4)}"${i === 0 ? ' font-weight="bold"' : ' fill="#333333"'}>${esc(line)}</text>`,
-        )
-        .join("");
-  return `<g data-node="${esc(node.id)}" data-kind="${node.kind}">${rect}${text}</g>`;
-};
+const drawNode = (node: PlacedNode): string => nodeSvg(node, styleOf(node));
 
 export const renderSvg = (layout: Layout): string => {
   const margin = 16;
@@ -95,7 +77,7 @@ export const renderSvg = (layout: Layout): string => {
         `<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${s.stroke}"/></marker>`,
     )
     .join("");
-  const nodes = layout.nodes.map(nodeSvg).join("\n");
+  const nodes = layout.nodes.map(drawNode).join("\n");
   const edges = layout.edges
     .map((e) => {
       const s = EDGE_STYLE[e.kind];

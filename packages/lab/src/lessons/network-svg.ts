@@ -8,6 +8,7 @@ import {
   PADDING,
   type PlacedNode,
 } from "@lambda-lab/architecture/diagram-layout";
+import { esc, FONT, n, nodeSvg } from "@lambda-lab/architecture/diagram-svg";
 import type { NetworkGroup, NetworkPicture } from "./network.js";
 
 /**
@@ -19,7 +20,6 @@ import type { NetworkGroup, NetworkPicture } from "./network.js";
 
 type Diagram = Parameters<typeof layoutDiagram>[0];
 
-const FONT = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace";
 const TIER_STYLE: Record<string, { fill: string; stroke: string }> = {
   public: { fill: "#eef4fb", stroke: "#1f73b7" },
   private: { fill: "#f5f1fc", stroke: "#7a4fd1" },
@@ -105,29 +105,12 @@ export const networkDiagram = (picture: NetworkPicture): Diagram => {
   return { stack: picture.stack, title: `${picture.stack}: subnets and security groups`, nodes, edges };
 };
 
-const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const n = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-
 const styleOf = (node: PlacedNode) =>
   node.kind === "tier"
     ? (TIER_STYLE[node.id.slice("tier:".length)] ?? TIER_STYLE.private!)
     : (MEMBER_STYLE[node.kind] ?? MEMBER_STYLE.external!);
 
-const nodeSvg = (node: PlacedNode): string => {
-  const style = styleOf(node);
-  const dash = "dash" in style && style.dash ? ` stroke-dasharray="${style.dash}"` : "";
-  const rect = `<rect x="${n(node.x)}" y="${n(node.y)}" width="${n(node.width)}" height="${n(node.height)}" rx="${node.group ? 8 : 5}" fill="${style.fill}" stroke="${style.stroke}"${dash}/>`;
-  const text = node.group
-    ? `<text x="${n(node.x + PADDING * 2)}" y="${n(node.y + GROUP_LABEL_HEIGHT - 4)}" font-weight="bold" fill="${style.stroke}">${esc(node.label[0] ?? "")}</text>`
-    : node.label
-        .map(
-          (line, i) =>
-            `<text x="${n(node.x + PADDING)}" y="${n(node.y + PADDING + (i + 1) * LINE_HEIGHT - 4)}"${i === 0 ? ' font-weight="bold"' : ' fill="#333333"'} xml:space="preserve">${esc(line)}</text>`,
-        )
-        .join("");
-  return `<g data-node="${esc(node.id)}" data-kind="${node.kind}">${rect}${text}</g>`;
-};
+const drawNode = (node: PlacedNode): string => nodeSvg(node, styleOf(node), { preserveSpace: true });
 
 const render = (layout: Layout): string => {
   const margin = 16;
@@ -151,7 +134,7 @@ const render = (layout: Layout): string => {
     `<defs><marker id="rule-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${RULE_STROKE}"/></marker></defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<g transform="translate(${margin},${margin})">`,
-    layout.nodes.map(nodeSvg).join("\n"),
+    layout.nodes.map(drawNode).join("\n"),
     edges,
     "</g>",
     `<g transform="translate(${margin},${n(layout.height + margin * 1.5)})">${legend}</g>`,

@@ -461,16 +461,13 @@ export const createTracer = (options: TracerOptions) => {
       for (const reporter of reporters.get(seen.requestId) ?? []) {
         const r = invocations.get(reporter);
         if (!r) continue;
-        const outcome = r.records.at(-1)?.status;
-        steps.push({
-          functionId: r.functionId,
-          requestId: r.requestId,
-          at: r.starts[0]?.at ?? r.records[0]?.startedAt ?? 0,
-          kind: "alert",
-          outcome: outcome === undefined ? "waiting" : outcome === "success" ? "ok" : "failed",
-          title: `${r.functionId} got the failure record (${r.source ?? "?"}): ${outcome ?? "running"}`,
-          reason: `the on-failure queue delivered it to ${r.functionId} as an SQS event (request ${r.requestId})`,
-        });
+        steps.push(
+          alertStep(
+            r,
+            `got the failure record (${r.source ?? "?"})`,
+            `the on-failure queue delivered it to ${r.functionId} as an SQS event (request ${r.requestId})`,
+          ),
+        );
       }
     if (depth === 0) steps.push(...slackSteps((m) => m.requestIds.includes(seen.requestId)));
     return steps;
@@ -492,20 +489,25 @@ export const createTracer = (options: TracerOptions) => {
         (r.starts[0]?.at ?? r.records[0]?.startedAt ?? 0) >= alarm.at &&
         depth === 0
       ) {
-        const outcome = r.records.at(-1)?.status;
-        steps.push({
-          functionId: r.functionId,
-          requestId: r.requestId,
-          at: r.starts[0]?.at ?? r.records[0]?.startedAt ?? 0,
-          kind: "alert",
-          outcome: outcome === undefined ? "waiting" : outcome === "success" ? "ok" : "failed",
-          title: `${r.functionId} got the alarm (SNS): ${outcome ?? "running"}`,
-          reason: `request ${r.requestId}`,
-        });
+        steps.push(alertStep(r, "got the alarm (SNS)", `request ${r.requestId}`));
         break;
       }
     steps.push(...slackSteps((m) => m.alarmNames.includes(alarm.name) && m.at >= alarm.at).slice(0, 1));
     return steps;
+  };
+
+  /** The alerts invocation that carried a failure record or an alarm on, with how it ended so far. */
+  const alertStep = (r: InvocationSeen, what: string, reason: string): TraceStep => {
+    const outcome = r.records.at(-1)?.status;
+    return {
+      functionId: r.functionId,
+      requestId: r.requestId,
+      at: r.starts[0]?.at ?? r.records[0]?.startedAt ?? 0,
+      kind: "alert",
+      outcome: outcome === undefined ? "waiting" : outcome === "success" ? "ok" : "failed",
+      title: `${r.functionId} ${what}: ${outcome ?? "running"}`,
+      reason,
+    };
   };
 
   const slackSteps = (match: (m: (typeof slack)[number]) => boolean): TraceStep[] =>
