@@ -4,15 +4,7 @@
  * traffic on the function nodes (`data-node="fn:upload"`).
  */
 import type { EdgeKind, NodeKind } from "./graph.js";
-import {
-  EDGE_FONT_SIZE,
-  FONT_SIZE,
-  GROUP_LABEL_HEIGHT,
-  type Layout,
-  LINE_HEIGHT,
-  PADDING,
-  type PlacedNode,
-} from "./layout.js";
+import { EDGE_FONT_SIZE, FONT_SIZE, type Layout, type PlacedNode } from "./layout.js";
 import { esc, FONT, n, nodeSvg } from "./svg-parts.js";
 
 const NODE_STYLE: Record<NodeKind, { fill: string; stroke: string; dash?: string }> = {

@@ -1,11 +1,8 @@
 import {
   EDGE_FONT_SIZE,
   FONT_SIZE,
-  GROUP_LABEL_HEIGHT,
   type Layout,
-  LINE_HEIGHT,
   layoutDiagram,
-  PADDING,
   type PlacedNode,
 } from "@lambda-lab/architecture/diagram-layout";
 import { esc, FONT, n, nodeSvg } from "@lambda-lab/architecture/diagram-svg";
