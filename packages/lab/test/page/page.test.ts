@@ -188,6 +188,20 @@ describe("the lab page", () => {
     await shot("04-cleanup-dry-run");
   });
 
+  it("runs daily stats for today: the day's uploads, variants and quarantines, counted from the database and S3", async () => {
+    await page.getByRole("button", { name: "Daily stats now" }).click();
+
+    const report = page.locator("[data-testid=report-daily-stats]").first();
+    await expect.poll(() => report.count(), { timeout: 60_000 }).toBe(1);
+    const text = ((await report.textContent()) ?? "").replace(/\s+/g, " ");
+    // Landscape_1, Landscape_2 and the corrupt image went in during this run: today in the stack's time zone.
+    expect(Number(/Uploads\s*(\d+) originals/.exec(text)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(Number(/Variants\s*(\d+) web variants/.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(Number(/Quarantined\s*(\d+) uploads/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    await report.scrollIntoViewIfNeeded();
+    await shot("04b-daily-stats");
+  });
+
   it("runs a real cleanup: the aged orphan is deleted, the attached upload stays", async () => {
     page.once("dialog", (dialog) => void dialog.accept());
 
