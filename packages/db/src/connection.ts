@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { ClientConfig } from "pg";
 import * as z from "zod/mini";
 
@@ -33,15 +32,6 @@ const RdsSecret = z.object({
 });
 
 export type SecretReader = (secretArn: string) => Promise<string>;
-
-/** Reads a secret string from Secrets Manager (the function's role may read only its own secret). */
-export const secretsManagerReader =
-  (client = new SecretsManagerClient({})): SecretReader =>
-  async (secretArn) => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-    if (!out.SecretString) throw new Error(`secret ${secretArn} has no SecretString`);
-    return out.SecretString;
-  };
 
 /** Builds a pg connection config; called once per cold start, lazily on first use (never at import). */
 export const resolveConnectionConfig = async (

@@ -2,6 +2,5 @@ export {
   DatabaseEnv,
   resolveConnectionConfig,
   type SecretReader,
-  secretsManagerReader,
 } from "./connection.js";
 export { MIGRATIONS_DIR, type MigrateOptions, migrate } from "./migrate.js";
