@@ -5,7 +5,7 @@
  * node_modules, falling back to pnpm's hoisted store for a dependency the package has dropped since.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Plugin } from "esbuild";
 
@@ -56,6 +56,16 @@ export const gitSourcesPlugin = (repo: string, rev: string): Plugin => {
   const sourceAt = (path: string): string | undefined =>
     [path, path.replace(/\.js$/, ".ts"), `${path}.ts`, join(path, "index.ts")].find((p) => files.has(p));
   const hoisted = join(repo, "node_modules", ".pnpm", "node_modules");
+  const storedPackageDir = (name: string): string | undefined => {
+    const store = join(repo, "node_modules", ".pnpm");
+    if (!existsSync(store)) return undefined;
+    const prefix = `${name.replace("/", "+")}@`;
+    const entry = readdirSync(store)
+      .filter((e) => e.startsWith(prefix))
+      .sort()
+      .at(-1);
+    return entry ? join(store, entry, "node_modules") : undefined;
+  };
 
   return {
     name: "git-sources",
@@ -91,7 +101,14 @@ export const gitSourcesPlugin = (repo: string, rev: string): Plugin => {
           const options = { kind: args.kind, resolveDir, pluginData: "git-sources:fallback" };
           const found = await build.resolve(args.path, options);
           if (found.errors.length === 0) return found;
-          if (existsSync(hoisted)) return build.resolve(args.path, { ...options, resolveDir: hoisted });
+          if (existsSync(hoisted)) {
+            const fromHoisted = await build.resolve(args.path, { ...options, resolveDir: hoisted });
+            if (fromHoisted.errors.length === 0) return fromHoisted;
+          }
+          // A dependency the revision had and the working tree dropped: still in pnpm's virtual store
+          // (`.pnpm/<name>@<version>/node_modules/<name>`) until the store is pruned.
+          const stored = storedPackageDir(name);
+          if (stored) return build.resolve(args.path, { ...options, resolveDir: stored });
           return found;
         }
         return undefined;

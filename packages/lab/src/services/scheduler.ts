@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { scheduleInput as dailyStatsScheduleInput } from "@lambda-lab/daily-stats/events";
-import { scheduleInput as orphanCleanupScheduleInput } from "@lambda-lab/orphan-cleanup/events";
+import { SCHEDULE_INPUTS } from "@lambda-lab/infra/schedule-inputs";
 import { fillSchedulerInput } from "@lambda-lab/shared";
 import { Cron } from "croner";
 
@@ -49,12 +48,6 @@ export const parseScheduleExpression = (expression: string): ParsedSchedule => {
   return { kind: "cron", pattern, expression };
 };
 
-/** The schedule inputs the stack configures, from the functions that own them (as the Pulumi program does). */
-export const SCHEDULE_INPUTS: Readonly<Record<string, () => string>> = {
-  "orphan-cleanup": orphanCleanupScheduleInput,
-  "daily-stats": dailyStatsScheduleInput,
-};
-
 /**
  * What EventBridge Scheduler hands the function when a schedule fires: the configured input with its context
  * attributes filled in (scheduled time to the second, a 16-hex-digit execution id, attempt 1 — the lab
@@ -67,7 +60,8 @@ export const scheduledInput = (options: {
   scheduleName: string;
   time?: Date;
 }): unknown => {
-  const input = SCHEDULE_INPUTS[options.functionId];
+  // The program's own table of Scheduler inputs (`@lambda-lab/infra/schedule-inputs`), not a copy.
+  const input = (SCHEDULE_INPUTS as Readonly<Record<string, () => string>>)[options.functionId];
   if (!input) throw new Error(`${options.functionId} has no schedule input`);
   return JSON.parse(
     fillSchedulerInput(input(), {
