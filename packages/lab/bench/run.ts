@@ -9,9 +9,12 @@
  *     LocalStack documents "up to 700 ms" for its hot reload, which has no build step:
  *     https://docs.localstack.cloud/user-guide/lambda-tools/hot-reloading), where the time goes, and the
  *     lab's resident memory before and after 200 more reloads (goal: no growth).
+ *  5. (printed after the table) The cold-start budget: packages/artifact/bench/cold-start.ts, each function's
+ *     bundle init beside the hello-world floor, the naive bundle and the baseline commit (`--init-runs N`).
  *  4. A warm invoke through the lab (worker process + Runtime API) against calling the same handler
  *     in-process (goal: ≤ 20 ms more at the median).
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,9 +48,9 @@ const listArg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? "").split(",").filter(Boolean) : undefined;
 };
-/** `--only reload` (or `start`, `warm`): one part of the table, for profiling a change; default all. */
+/** `--only reload` (or `start`, `warm`, `init`): one part of the table, for profiling a change; default all. */
 const ONLY = listArg("only");
-const runs = (part: "start" | "reload" | "warm") => !ONLY || ONLY.includes(part);
+const runs = (part: "start" | "reload" | "warm" | "init") => !ONLY || ONLY.includes(part);
 /** `--functions upload,alerts`: the hot reload of only these (default: every non-sharp function). */
 const RELOADED = (listArg("functions") ?? [...NON_SHARP]).map((id) => {
   if (!(NON_SHARP as readonly string[]).includes(id))
@@ -302,4 +305,19 @@ console.log(
 console.log(line(["measure", "baseline / goal", "result", ""]));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const row of rows) console.log(line(row));
+
+// 4. The cold-start budget (lesson L3): each function's bundle init beside the hello-world floor and the naive
+// bundle, and beside the same function at the baseline commit — the artifact package's bench, run from here
+// so this one run prints every figure issue 17 sets a goal for. `--init-runs N` (default 20).
+if (runs("init")) {
+  console.error(
+    "timing each function's bundle init in fresh processes (packages/artifact/bench/cold-start.ts)…",
+  );
+  const initRuns = String(arg("init-runs", 20));
+  const coldStart = spawnSync("pnpm", ["exec", "tsx", "bench/cold-start.ts", "--runs", initRuns], {
+    cwd: join(repoRoot, "packages", "artifact"),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (coldStart.status !== 0) process.exit(coldStart.status ?? 1);
+}
 process.exit(0);
