@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { runner } from "node-pg-migrate";
-import type { ClientConfig } from "pg";
+import pg, { type ClientConfig } from "pg";
 
 /**
  * The migrations folder. Beside this package's sources in the repo; inside a bundled artifact the builder
@@ -23,15 +23,25 @@ export interface MigrateOptions {
  * concurrent runs cannot both migrate. Returns the names of the migrations it ran.
  */
 export const migrate = async (options: MigrateOptions): Promise<string[]> => {
-  const ran = await runner({
-    databaseUrl: options.connection,
-    dir: options.dir ?? MIGRATIONS_DIR,
-    direction: options.direction ?? "up",
-    count: options.count ?? Number.POSITIVE_INFINITY,
-    migrationsTable: "pgmigrations",
-    singleTransaction: true,
-    checkOrder: true,
-    log: options.log ?? (() => {}),
-  });
-  return ran.map((m) => m.name);
+  // Our own client, ended (and awaited) by us: node-pg-migrate ends the client it opens without waiting
+  // (`client.end()` unawaited in its close()), so a server that stops right after a run — a test's, the
+  // lab's — could still reach that connection and crash the process with an unhandled FATAL 57P01.
+  const client = new pg.Client(options.connection);
+  client.on("error", (error) => options.log?.(`migration connection: ${error.message}`));
+  await client.connect();
+  try {
+    const ran = await runner({
+      dbClient: client,
+      dir: options.dir ?? MIGRATIONS_DIR,
+      direction: options.direction ?? "up",
+      count: options.count ?? Number.POSITIVE_INFINITY,
+      migrationsTable: "pgmigrations",
+      singleTransaction: true,
+      checkOrder: true,
+      log: options.log ?? (() => {}),
+    });
+    return ran.map((m) => m.name);
+  } finally {
+    await client.end();
+  }
 };
