@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { runner } from "node-pg-migrate";
-import pg, { type ClientConfig } from "pg";
+import type { ClientConfig } from "pg";
 
 /**
  * The migrations folder. Beside this package's sources in the repo; inside a bundled artifact the builder
@@ -26,6 +26,8 @@ export const migrate = async (options: MigrateOptions): Promise<string[]> => {
   // Our own client, ended (and awaited) by us: node-pg-migrate ends the client it opens without waiting
   // (`client.end()` unawaited in its close()), so a server that stops right after a run — a test's, the
   // lab's — could still reach that connection and crash the process with an unhandled FATAL 57P01.
+  // Loaded here, not at import: the batch functions import this package and load pg on their first query.
+  const { default: pg } = await import("pg");
   const client = new pg.Client(options.connection);
   client.on("error", (error) => options.log?.(`migration connection: ${error.message}`));
   await client.connect();
