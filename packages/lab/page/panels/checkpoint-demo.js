@@ -38,7 +38,7 @@ const post = (path, body) =>
 
 /** The generator and the timeout, beside the run button; "Generate" answers in its own line. */
 export const checkpointControls = () => html`<label class="lesson-control">objects
-    <input type="number" min="1" max="20000" step="1" value="3000" data-testid="checkpoint-objects"></label>
+    <input type="number" min="1" max="20000" step="1" value="8000" data-testid="checkpoint-objects"></label>
     <button type="button" class="secondary" data-testid="checkpoint-generate">Generate N objects</button>
     <label class="lesson-control">timeout (s)
     <input type="number" min="2" max="900" step="1" value="2" data-testid="checkpoint-timeout"></label>

@@ -58,7 +58,7 @@ export const LESSON_GUIDE: Record<(typeof LESSONS)[number]["id"], LessonGuide> =
   },
   "fifteen-minutes": {
     panel: "batch",
-    tryThis: "Generate 3,000 objects, then run orphan cleanup over them with a 2 s timeout (a dry run).",
+    tryThis: "Generate 8,000 objects, then run orphan cleanup over them with a 2 s timeout (a dry run).",
     lookFor:
       "Each run pauses before its deadline; its checkpoint on EFS resumes the next, to one long run's end.",
     trigger: "checkpoint-demo",

@@ -62,16 +62,16 @@ describe("the 15-minute limit lesson", () => {
   it("generates a bucket, runs with a 2 s timeout: paused invocations, the checkpoint file, a completed end", async () => {
     const block = lab.page.locator("[data-testid=lesson-fifteen-minutes]");
     await block.locator("summary").click();
-    await block.locator("[data-testid=checkpoint-objects]").fill("3000");
+    await block.locator("[data-testid=checkpoint-objects]").fill("8000");
     await block.locator("[data-testid=checkpoint-generate]").click();
     const generated = block.locator("[data-testid=checkpoint-generated]");
     await expect
       .poll(async () => (await generated.textContent()) ?? "", { timeout: 120_000 })
-      .toMatch(/^3000 originals \(2400 older than the 2 h grace period, 600 younger\)/);
+      .toMatch(/^8000 originals \(6400 older than the 2 h grace period, 1600 younger\)/);
     await block.locator("[data-testid=checkpoint-timeout]").fill("2");
     const text = await pressTrigger(lab.page, "fifteen-minutes", "checkpoint-demo", 240_000);
     expect(text).toMatch(
-      /completed, 3000 originals scanned, 2400 would be deleted, 3000 still in the bucket/,
+      /completed, 8000 originals scanned, 6400 would be deleted, 8000 still in the bucket/,
     );
     const rows = block.locator("[data-testid=checkpoint-invocations] tbody tr");
     expect(await block.locator("tr[data-paused=true]").count()).toBeGreaterThan(0);
