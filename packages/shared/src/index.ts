@@ -13,5 +13,7 @@ export {
   S3RequestError,
   type S3RestObjectStoreOptions,
 } from "./s3-rest-object-store.js";
+// The one XML entity decoder: the REST object store reads S3 with it, the lab's IAM proxy its requests.
+export { decodeXml } from "./s3-xml.js";
 export * from "./scheduler.js";
 export { IN_ENGLISH } from "./zod-english.js";

@@ -17,6 +17,7 @@
  *   whoever signed the form's policy (its X-Amz-Credential).
  * Anything not in the tables below is returned as `unmapped`, never silently allowed.
  */
+import { decodeXml } from "@lambda-lab/shared";
 
 export type ContextValues = Record<string, string | string[]>;
 
@@ -376,16 +377,6 @@ export const postObjectCalls = (
     calls.push({ action: "s3:PutObjectAcl", resource: objectArn(bucket, key), context: {} });
   return { kind: "calls", operation: "PostObject", calls };
 };
-
-const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-export const decodeXml = (text: string): string =>
-  text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, entity: string) =>
-    entity.startsWith("#x")
-      ? String.fromCodePoint(Number.parseInt(entity.slice(2), 16))
-      : entity.startsWith("#")
-        ? String.fromCodePoint(Number.parseInt(entity.slice(1), 10))
-        : (XML_ENTITIES[entity] ?? ""),
-  );
 
 /** The `<Object><Key>…</Key>[<VersionId>…</VersionId>]</Object>` entries of a DeleteObjects body. */
 export const deleteKeysOf = (xml: string): { key: string; versionId?: string }[] =>
