@@ -1,11 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "../../src/lab.js";
-import { launchChromium } from "../support/page-lab.js";
+import type { Lab } from "../../src/lab.js";
+import { type PageLab, startPageLab } from "../support/page-lab.js";
 
 /**
  * The cost panel and the live architecture diagram in headless Chromium, against the real lab: a burst of
@@ -15,35 +13,21 @@ import { launchChromium } from "../support/page-lab.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, "..", "..", "test-results");
 
+let env: PageLab;
 let lab: Lab;
-let browser: Browser;
 let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 /** What a person reads: the text with its line breaks folded. */
 const text = async (selector: string) =>
   ((await page.locator(selector).textContent()) ?? "").replace(/\s+/g, " ").trim();
 
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "lab-cost-"));
-  chmodSync(dataDir, 0o755);
-  lab = await startLab({
-    dataDir,
-    ports: { lab: 0, uploadApi: 0, webApp: 0, slack: 0, s3: 0, postgres: 0 },
-    schedules: false,
-    demoData: false,
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(lab.urls.page);
+  env = await startPageLab({ demoData: false }, { width: 1280, height: 900 });
+  ({ lab, page, pageErrors } = env);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await lab?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.stop();
 }, 60_000);
 
 describe("the cost panel and the live diagram", () => {

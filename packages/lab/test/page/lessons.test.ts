@@ -1,12 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, startLab } from "../../src/lab.js";
-import { launchChromium } from "../support/page-lab.js";
+import type { Lab } from "../../src/lab.js";
+import { type PageLab, startPageLab } from "../support/page-lab.js";
 
 /**
  * The lessons end to end: the real lab on free ports with a temporary data folder, the page in headless
@@ -20,11 +19,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, "..", "..", "test-results");
 const EVENTS = join(here, "..", "..", "events");
 
+let env: PageLab;
 let lab: Lab;
-let browser: Browser;
 let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`) });
 const lesson = (id: string) => page.locator(`[data-testid=lesson-${id}]`);
@@ -49,27 +47,12 @@ const invoke = async (functionId: string, payload: unknown) => {
 };
 
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "lab-lessons-"));
-  chmodSync(dataDir, 0o755);
-  lab = await startLab({
-    dataDir,
-    ports: { lab: 0, uploadApi: 0, webApp: 0, slack: 0, s3: 0, postgres: 0 },
-    schedules: false,
-    alarmPeriodMs: 2_000,
-    slowQueryBatchMs: 200,
-  });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(lab.urls.page);
-  await page.locator("#connection[data-state=live]").waitFor({ timeout: 15_000 });
+  env = await startPageLab({ alarmPeriodMs: 2_000, slowQueryBatchMs: 200 }, { width: 1280, height: 800 });
+  ({ lab, page, pageErrors } = env);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await lab?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await env?.stop();
 }, 60_000);
 
 describe("lessons on the page", () => {
